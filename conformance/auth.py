@@ -1,0 +1,134 @@
+"""Token acquisition: OAuth 2.0 client credentials with HTTP Basic, OIDC discovery, token cache.
+
+Discovery follows PACT 2.1+: use the discovery document's token_endpoint when
+offered, else {auth-url}/auth/token. Every issued token is registered as a
+secret before anything can record it.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from conformance.client import BadBody, PactClient, Response
+from conformance.config import Target
+from conformance.versions import info
+
+DISCOVERY_PATH = "/.well-known/openid-configuration"
+LEGACY_TOKEN_PATH = "/auth/token"
+
+
+class AuthError(Exception):
+    """No usable token: the message says why (status, body shape)."""
+
+
+@dataclass
+class Token:
+    value: str
+    token_type: str
+    expires_in: int | None
+    obtained_at: float
+
+    def expired(self, margin_s: float = 5.0) -> bool:
+        return self.expires_in is not None and time.monotonic() > self.obtained_at + self.expires_in - margin_s
+
+
+class Authenticator:
+    """Obtains and caches the run's bearer token for one target."""
+
+    def __init__(self, client: PactClient, target: Target) -> None:
+        self.client = client
+        self.target = target
+        self._discovery: dict[str, Any] | None = None
+        self._discovered = False
+        self._token: Token | None = None
+
+    @property
+    def legacy_token_url(self) -> str:
+        return self.target.auth_url + LEGACY_TOKEN_PATH
+
+    def discovery_document(self) -> dict[str, Any] | None:
+        """The OpenID Provider Configuration, or None when not offered (or not a 2.1+ target)."""
+        if not self._discovered:
+            self._discovered = True
+            if info(self.target.spec).oidc_defined:
+                response = self.client.request("GET", self.target.auth_url + DISCOVERY_PATH,
+                                               headers={"Accept": "application/json"}, note="OpenID Connect discovery")
+                if response.status == 200:
+                    try:
+                        body = response.json()
+                    except BadBody:
+                        body = None
+                    if isinstance(body, dict) and isinstance(body.get("token_endpoint"), str):
+                        self._discovery = body
+        return self._discovery
+
+    def token_url(self) -> str:
+        document = self.discovery_document()
+        if document is not None:
+            return str(document["token_endpoint"])
+        return self.legacy_token_url
+
+    def request_token(self, url: str | None = None, *, client_id: str | None = None,
+                      client_secret: str | None = None, form: dict[str, str] | None = None,
+                      note: str | None = None) -> Response:
+        """POST a client-credentials token request; returns the raw response for cases to judge."""
+        cid = self.target.client_id if client_id is None else client_id
+        secret = self.target.client_secret.get_secret_value() if client_secret is None else client_secret
+        response = self.client.request(
+            "POST", url or self.token_url(),
+            auth=(cid, secret),
+            data=form if form is not None else {"grant_type": "client_credentials"},
+            headers={"Accept": "application/json"},
+            note=note or "Authenticate (client credentials)",
+        )
+        self._register_issued(response)
+        return response
+
+    def _register_issued(self, response: Response) -> None:
+        """Register any access_token in the body as a secret, then re-redact the evidence."""
+        try:
+            body = response.json()
+        except BadBody:
+            return
+        if isinstance(body, dict) and isinstance(body.get("access_token"), str):
+            self.client.secrets.add(body["access_token"], "bearer-token")
+            if body.get("refresh_token") and isinstance(body["refresh_token"], str):
+                self.client.secrets.add(body["refresh_token"], "refresh-token")
+            exchange = response.exchange
+            if exchange.response_body:
+                exchange.response_body = self.client.secrets.redact(exchange.response_body)
+
+    def token(self) -> str:
+        """The run's bearer token, obtained once and renewed when it expires."""
+        if self._token is None or self._token.expired():
+            response = self.request_token(note="Authenticate (run token)")
+            self._token = parse_token(response)
+        return self._token.value
+
+    def current(self) -> Token | None:
+        return self._token
+
+
+def parse_token(response: Response) -> Token:
+    """Token from an RFC 6749 §5.1 response, or AuthError saying what is wrong."""
+    if response.status != 200:
+        raise AuthError(f"token request answered HTTP {response.status}, expected 200")
+    try:
+        body = response.json()
+    except BadBody as exc:
+        raise AuthError(f"token response: {exc}") from None
+    if not isinstance(body, dict):
+        raise AuthError("token response is not a JSON object")
+    value = body.get("access_token")
+    if not isinstance(value, str) or not value:
+        raise AuthError("token response has no access_token string")
+    token_type = body.get("token_type")
+    expires_in = body.get("expires_in")
+    return Token(
+        value=value,
+        token_type=token_type if isinstance(token_type, str) else "",
+        expires_in=expires_in if isinstance(expires_in, int) and not isinstance(expires_in, bool) else None,
+        obtained_at=time.monotonic(),
+    )

@@ -1,0 +1,83 @@
+"""The case registry: every conformance case is declared once, here-shaped.
+
+The declaration is what the runner selects on, what the verdict reads for
+mandatoriness and what every report prints (id, title, requirements, official
+PACT test-case number).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import pytest
+
+from conformance.versions import version_matches
+
+MARKER = "pact_case"
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class CaseSpec:
+    """A conformance case.
+
+    versions: where the case applies at all; mandatory: where failing it makes
+    the run not conformant (a subset of versions). Both are version expressions.
+    profile: None for PACT cases, e.g. "gxd" for cases of that profile.
+    """
+
+    id: str
+    title: str
+    requirements: tuple[str, ...]
+    mandatory: str
+    versions: str = "all"
+    official: str | None = None
+    profile: str | None = None
+    area: str = ""
+    origin: str = ""  # "module#function", how allure and pytest name the case
+
+    def applies_to(self, spec: str, profiles: frozenset[str]) -> bool:
+        return version_matches(spec, self.versions) and (self.profile is None or self.profile in profiles)
+
+    def is_mandatory(self, spec: str) -> bool:
+        return self.mandatory != "none" and version_matches(spec, self.mandatory)
+
+
+_CASES: dict[str, CaseSpec] = {}
+
+
+def case(
+    case_id: str,
+    *,
+    title: str,
+    requirements: list[str],
+    mandatory: str,
+    versions: str = "all",
+    official: str | None = None,
+    profile: str | None = None,
+) -> Callable[[F], F]:
+    """Declare a pytest function as conformance case `case_id` (ids are stable, never reused)."""
+
+    def declare(func: F) -> F:
+        area = func.__module__.rsplit(".", 1)[-1]
+        origin = f"{func.__module__}#{func.__name__}"
+        spec = CaseSpec(case_id, title, tuple(requirements), mandatory, versions, official, profile, area, origin)
+        existing = _CASES.get(case_id)
+        if existing is not None and existing != spec:
+            raise ValueError(f"case id {case_id} declared twice with different settings")
+        _CASES[case_id] = spec
+        return pytest.mark.pact_case(spec)(func)  # type: ignore[no-any-return]
+
+    return declare
+
+
+def all_cases() -> list[CaseSpec]:
+    return sorted(_CASES.values(), key=lambda c: c.id)
+
+
+def spec_of(item: pytest.Item) -> CaseSpec | None:
+    """The CaseSpec of a collected pytest item, if it is a conformance case."""
+    marker = item.get_closest_marker(MARKER)
+    return marker.args[0] if marker is not None else None

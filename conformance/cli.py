@@ -1,0 +1,165 @@
+"""`pact-conformance run | serve | validate | cases`: argument parsing and exit codes only.
+
+Exit codes: 0 conformant (or valid), 1 not conformant / incomplete (or invalid),
+2 usage or configuration error, 3 target unreachable. Errors are one line on
+stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn, TextIO
+
+from conformance import __version__
+from conformance.config import ConfigError, build_settings
+from conformance.versions import DEFAULT_SPEC, SPEC_VERSIONS
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (no usage dump) and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"pact-conformance: error: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="pact-conformance", description="Conformance test suite for PACT and GxD PCF data exchange.")
+    parser.add_argument("--version", action="version", version=f"pact-conformance {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    run = commands.add_parser("run", help="run the conformance cases against a target (default: the embedded reference host)")
+    run.add_argument("--base-url", help="API base URL of the target (https); omit to test the embedded reference host")
+    run.add_argument("--auth-url", help="auth base URL (default: the base URL)")
+    run.add_argument("--client-id", help="client id (or PACT_CLIENT_ID); the secret comes from PACT_CLIENT_SECRET")
+    run.add_argument("--spec", choices=None, help=f"spec version: {', '.join(SPEC_VERSIONS)} (default {DEFAULT_SPEC})")
+    run.add_argument("--profile", action="append", dest="profiles", help="extra profile, e.g. gxd (repeatable)")
+    run.add_argument("--config", help="TOML file with the same settings (flags win)")
+    run.add_argument("--ca-cert", help="PEM file of the CA that signed the target's TLS certificate")
+    run.add_argument("--insecure-tls", action="store_true", default=None, help="do not verify TLS (loudly marked in the report)")
+    run.add_argument("--http-base-url", help="plain-HTTP URL for the HTTPS-only probes (default: base URL with http://)")
+    run.add_argument("--http-auth-url", help="plain-HTTP URL of the auth host for the HTTPS-only probes")
+    run.add_argument("--report-dir", type=Path, help="where to write reports (default reports/<UTC timestamp>/)")
+    run.add_argument("-k", dest="select", help="select cases by pytest keyword expression (e.g. 'auth and not oidc')")
+    run.add_argument("--timeout", dest="timeout_s", type=float, help="per-request timeout in seconds (default 10)")
+    run.add_argument("--official-only", action="store_true", default=None, help="run only PACT's official test cases")
+    run.add_argument("--callback-url", help="https URL where the target can reach the harness's events host")
+    run.add_argument("--listen", help="HOST:PORT the harness's events host binds to")
+    run.add_argument("--event-timeout", dest="event_timeout_s", type=float, help="seconds to wait for an event callback (default 60)")
+    run.add_argument("--lang", choices=("en", "ja"), help="language of the HTML report and summary")
+    run.add_argument("--quiet", action="store_true", default=None, help="print only the verdict line")
+
+    serve = commands.add_parser("serve", help="run the embedded reference host alone")
+    serve.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free port)")
+    serve.add_argument("--spec", default=DEFAULT_SPEC, help="v2 minor served on /2 (2.0-2.3), or 3.0 / all (/3 is always served)")
+    serve.add_argument("--profile", action="append", dest="profiles", help="serve a profile's data too, e.g. gxd")
+
+    validate = commands.add_parser("validate", help="check footprint files offline against the data model")
+    validate.add_argument("paths", nargs="+", help="files, directories, or - for stdin")
+    validate.add_argument("--spec", default=DEFAULT_SPEC, help=f"spec version ({', '.join(SPEC_VERSIONS)})")
+    validate.add_argument("--profile", action="append", dest="profiles", help="extra profile, e.g. gxd")
+    validate.add_argument("--format", choices=("text", "json"), default="text")
+
+    cases = commands.add_parser("cases", help="list the conformance cases")
+    cases.add_argument("--spec", help="only cases that apply to this version")
+    cases.add_argument("--coverage", action="store_true", help="requirement ids and the cases that check them")
+    return parser
+
+
+def _die(message: str, code: int, err: TextIO) -> int:
+    print(f"pact-conformance: error: {message}", file=err)
+    return code
+
+
+def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from conformance.runner import RunError, TargetUnreachable, run
+
+    cli = {key: value for key, value in vars(args).items() if key != "command"}
+    if args.spec is not None and args.spec not in SPEC_VERSIONS:
+        return _die(f"unknown spec version {args.spec!r}; choose one of {', '.join(SPEC_VERSIONS)}", EXIT_USAGE, err)
+    try:
+        settings = build_settings(cli, os.environ)
+        output = run(settings, out=out)
+    except ConfigError as exc:
+        return _die(str(exc), EXIT_USAGE, err)
+    except TargetUnreachable as exc:
+        return _die(str(exc), EXIT_UNREACHABLE, err)
+    except RunError as exc:
+        return _die(str(exc), EXIT_FAIL, err)
+    result = output.result
+    summary = result.summary()
+    print(f"Verdict: {result.verdict.value} — mandatory {summary['mandatory']['passed']} passed, "
+          f"{summary['mandatory']['failed']} failed, {summary['mandatory']['error']} error, "
+          f"{summary['mandatory']['skipped']} not run; optional warnings {summary['warnings']}", file=out)
+    if len(result.profile_verdicts()) > 1:
+        print("  " + ", ".join(f"{k}: {v.value}" for k, v in result.profile_verdicts().items()), file=out)
+    print(f"Reports: {output.report_dir}/report.html (also report.json, junit.xml, allure-results/)", file=out)
+    return EXIT_OK if result.verdict.value == "conformant" else EXIT_FAIL
+
+
+def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from conformance.reference.host import ReferenceHost
+    from conformance.reference.server import ServerError
+
+    spec = args.spec if args.spec != "all" else DEFAULT_SPEC
+    if spec not in SPEC_VERSIONS:
+        return _die(f"unknown spec version {args.spec!r}; choose 2.0-2.3, 3.0 or all", EXIT_USAGE, err)
+    try:
+        host = ReferenceHost(spec, frozenset(args.profiles or ()), port=args.port)
+    except ServerError as exc:
+        return _die(str(exc), EXIT_USAGE, err)
+    with host:
+        v2 = host.config.v2_spec
+        print(f"PACT reference host at {host.url}  (/2 serves spec {v2}, /3 serves spec 3.0)", file=out)
+        print(f"  client id: {host.config.client_id}   client secret: {host.config.client_secret}   (demo credentials)", file=out)
+        print(f"  CA certificate: {host.ca.ca_pem}   e.g. curl --cacert {host.ca.ca_pem} {host.url}/.well-known/openid-configuration", file=out)
+        print("Press Ctrl-C to stop.", file=out, flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            print("stopped", file=out)
+    return EXIT_OK
+
+
+def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from conformance.offline import validate_paths
+
+    if args.spec not in SPEC_VERSIONS:
+        return _die(f"unknown spec version {args.spec!r}; choose one of {', '.join(SPEC_VERSIONS)}", EXIT_USAGE, err)
+    unknown = set(args.profiles or ()) - {"gxd"}
+    if unknown:
+        return _die(f"unknown profile {sorted(unknown)[0]!r}; known: gxd", EXIT_USAGE, err)
+    return validate_paths(args.paths, args.spec, frozenset(args.profiles or ()), args.format, out, err, sys.stdin)
+
+
+def _cases(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from conformance.coverage import print_cases, print_coverage
+
+    if args.spec is not None and args.spec not in SPEC_VERSIONS:
+        return _die(f"unknown spec version {args.spec!r}; choose one of {', '.join(SPEC_VERSIONS)}", EXIT_USAGE, err)
+    return print_coverage(out) if args.coverage else print_cases(args.spec, out)
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    handlers = {"run": _run, "serve": _serve, "validate": _validate, "cases": _cases}
+    try:
+        return handlers[args.command](args, out, err)
+    except KeyboardInterrupt:
+        return _die("interrupted", EXIT_FAIL, err)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,285 @@
+"""HTTP client for an untrusted target.
+
+Every request has explicit timeouts and an overall deadline, bodies are read
+as a stream and capped, redirects are never followed (so credentials never
+travel to another origin), and every exchange lands in the current evidence
+log, redacted. Transport problems raise TargetError, which a case reports as a
+failure with the reason, never as a crash.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import ssl
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from conformance.evidence import EvidenceLog, Exchange, SecretBook, excerpt
+
+MAX_JSON_DEPTH = 200
+
+
+class TargetError(Exception):
+    """The target could not be talked to (timeout, refused, TLS, oversized or endless body)."""
+
+
+class BadBody(Exception):
+    """The target answered, but the body is not what JSON parsing needs."""
+
+
+@dataclass
+class Response:
+    """A fully read (possibly truncated) response."""
+
+    status: int
+    headers: httpx.Headers
+    body: bytes
+    truncated: bool
+    url: str
+    exchange: Exchange
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "")
+
+    def json(self) -> Any:
+        """Parse the body as JSON; BadBody with a reason a vendor understands otherwise."""
+        if self.truncated:
+            raise BadBody(f"response body exceeds the size cap ({len(self.body)} bytes read)")
+        try:
+            text = self.body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise BadBody(f"response body is not valid UTF-8 (byte {exc.start})") from None
+        try:
+            value = json.loads(text)
+        except RecursionError:
+            raise BadBody("response body JSON is nested too deeply to process") from None
+        except json.JSONDecodeError as exc:
+            raise BadBody(f"response body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+        if _depth_exceeds(value, MAX_JSON_DEPTH):
+            raise BadBody(f"response body JSON is nested deeper than {MAX_JSON_DEPTH} levels")
+        return value
+
+    @property
+    def links(self) -> dict[str, str]:
+        """RFC 8288 Link header by rel (httpx's parser), values as given by the target."""
+        parsed = httpx.Response(self.status, headers=self.headers).links
+        return {str(rel): str(link.get("url", "")) for rel, link in parsed.items()}
+
+
+def _depth_exceeds(value: Any, limit: int) -> bool:
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(item, dict):
+            stack.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+    return False
+
+
+def basic_credentials(client_id: str, client_secret: str) -> str:
+    """HTTP Basic header value (RFC 7617) as PACT's Authenticate action asks for."""
+    return "Basic " + base64.b64encode(f"{client_id}:{client_secret}".encode()).decode()
+
+
+def same_origin(a: str, b: str) -> bool:
+    """Scheme, host and port equal (default ports filled in)."""
+    pa, pb = urlsplit(a), urlsplit(b)
+    defaults = {"https": 443, "http": 80}
+    return (
+        pa.scheme == pb.scheme
+        and (pa.hostname or "").lower() == (pb.hostname or "").lower()
+        and (pa.port or defaults.get(pa.scheme)) == (pb.port or defaults.get(pb.scheme))
+    )
+
+
+class PactClient:
+    """Talks to the target. One instance per run; evidence goes to `evidence()`."""
+
+    def __init__(
+        self,
+        *,
+        secrets: SecretBook,
+        verify: ssl.SSLContext | bool,
+        timeout_s: float,
+        max_body_bytes: int,
+        evidence: Callable[[], EvidenceLog],
+    ) -> None:
+        self.secrets = secrets
+        self.timeout_s = timeout_s
+        self.max_body_bytes = max_body_bytes
+        self._evidence = evidence
+        self._http = httpx.Client(
+            verify=verify,
+            timeout=httpx.Timeout(timeout_s),
+            follow_redirects=False,
+            trust_env=False,  # never route through proxies from the environment
+            headers={"User-Agent": "pact-gxd-conformance"},
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        token: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        params: Mapping[str, Any] | list[tuple[str, str]] | None = None,
+        data: Mapping[str, str] | None = None,
+        content: bytes | str | None = None,
+        json_body: Any = None,
+        auth: tuple[str, str] | None = None,
+        note: str | None = None,
+    ) -> Response:
+        """Send one request and read the answer within the deadline and size cap."""
+        send_headers = dict(headers or {})
+        if token is not None:
+            send_headers["Authorization"] = f"Bearer {token}"
+        if json_body is not None:
+            content = json.dumps(json_body)
+            send_headers.setdefault("Content-Type", "application/json")
+        request = self._http.build_request(
+            method, url, headers=send_headers, params=params, data=data, content=content,
+        )
+        if auth is not None:
+            request.headers["Authorization"] = basic_credentials(*auth)
+        exchange = self._record_request(request, note)
+        started = time.monotonic()
+        deadline = started + self.timeout_s * 3
+        try:
+            response = self._http.send(request, stream=True)
+        except httpx.TimeoutException:
+            return self._fail(exchange, started, f"no response within {self.timeout_s:g} s (timeout)")
+        except httpx.HTTPError as exc:
+            return self._fail(exchange, started, _describe_transport_error(exc))
+        try:
+            body, truncated, error = self._read_capped(response, deadline)
+        finally:
+            response.close()
+        self._record_response(exchange, response, body, truncated, started, error)
+        if error:
+            raise TargetError(error)
+        return Response(response.status_code, response.headers, body, truncated, str(request.url), exchange)
+
+    def _read_capped(self, response: httpx.Response, deadline: float) -> tuple[bytes, bool, str | None]:
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            for chunk in response.iter_bytes():
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > self.max_body_bytes:
+                    return b"".join(chunks)[: self.max_body_bytes], True, None
+                if time.monotonic() > deadline:
+                    return b"".join(chunks), True, (
+                        f"response body still streaming after {self.timeout_s * 3:g} s; reading stopped"
+                    )
+        except httpx.TimeoutException:
+            return b"".join(chunks), True, f"response body stalled for more than {self.timeout_s:g} s (timeout)"
+        except httpx.HTTPError as exc:
+            return b"".join(chunks), True, f"response body broken off: {_describe_transport_error(exc)}"
+        return b"".join(chunks), False, None
+
+    def _record_request(self, request: httpx.Request, note: str | None) -> Exchange:
+        body: str | None = None
+        if request.content:
+            body, _ = excerpt(request.content)
+            body = self.secrets.redact(body or "")
+        headers = {k: self.secrets.redact_header(k, v) for k, v in request.headers.items()
+                   if k.lower() not in ("user-agent", "accept-encoding", "connection", "host")}
+        exchange = Exchange(request.method, self.secrets.redact(str(request.url)), headers, body, note=note)
+        return self._evidence().record(exchange)
+
+    def _record_response(self, exchange: Exchange, response: httpx.Response, body: bytes,
+                         truncated: bool, started: float, error: str | None) -> None:
+        text, cut = excerpt(body)
+        exchange.status = response.status_code
+        exchange.response_headers = {k: self.secrets.redact_header(k, v) for k, v in response.headers.items()}
+        exchange.response_body = self.secrets.redact(text or "")
+        exchange.body_truncated = truncated or cut
+        exchange.duration_s = time.monotonic() - started
+        exchange.error = error
+
+    def _fail(self, exchange: Exchange, started: float, reason: str) -> Response:
+        exchange.error = self.secrets.redact(reason)
+        exchange.duration_s = time.monotonic() - started
+        raise TargetError(exchange.error)
+
+
+def _describe_transport_error(exc: httpx.HTTPError) -> str:
+    """One line naming the transport problem, TLS problems spelled out."""
+    text = str(exc) or exc.__class__.__name__
+    if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
+        detail = text.split("certificate verify failed:")[-1].strip(" )") if "certificate verify failed:" in text else text
+        return f"TLS certificate not trusted ({detail}); pass --ca-cert for a private CA"
+    if "WRONG_VERSION_NUMBER" in text or "wrong version number" in text:
+        return "TLS handshake failed: the server did not answer with TLS"
+    if isinstance(exc, httpx.ConnectError):
+        return f"connection failed: {text}"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return f"protocol error from target: {text}"
+    return f"{exc.__class__.__name__}: {text}"
+
+
+@dataclass
+class Page:
+    """One page of a ListFootprints traversal."""
+
+    number: int
+    response: Response
+    data: list[Any]
+    next_url: str | None
+
+
+def iter_pages(
+    client: PactClient,
+    first_url: str,
+    token: str,
+    *,
+    params: Mapping[str, Any] | list[tuple[str, str]] | None = None,
+    max_pages: int,
+    on_stop: Callable[[str], None],
+) -> Iterator[Page]:
+    """Follow rel="next" links with a loop guard.
+
+    Stops (calling on_stop with the reason) on: a repeated link (cycle), a link
+    to another origin (credentials are never sent there), more than max_pages
+    pages, or a page that is not a JSON object with a `data` array.
+    """
+    url: str | None = first_url
+    seen: set[str] = set()
+    number = 0
+    while url is not None:
+        number += 1
+        if number > max_pages:
+            on_stop(f"pagination stopped after {max_pages} pages (loop guard)")
+            return
+        response = client.request("GET", url, token=token, params=params if number == 1 else None)
+        seen.add(response.url)
+        body = response.json() if response.status in (200, 202) else None
+        data = body.get("data") if isinstance(body, dict) else None
+        if not isinstance(data, list):
+            yield Page(number, response, [], None)
+            return
+        next_url = response.links.get("next")
+        if next_url is not None:
+            if next_url in seen:
+                on_stop(f"pagination link repeats an earlier page ({next_url[:200]}): cycle stopped")
+                next_url = None
+            elif not same_origin(next_url, first_url):
+                on_stop(f"pagination link leaves the target's origin ({next_url[:200]}); not followed with credentials")
+                next_url = None
+        yield Page(number, response, data, next_url)
+        url = next_url

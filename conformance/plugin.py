@@ -1,0 +1,227 @@
+"""pytest plugin: options, fixtures, case selection and outcome collection.
+
+Registered through the `pytest11` entry point, so `pytest cases/ --pact-base-url ...`
+works without the CLI. The CLI injects a ready RunContext instead; either way
+the same hooks turn each case's result into a CaseOutcome. The plugin stays
+inert for tests that are not conformance cases.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from conformance.auth import AuthError
+from conformance.catalog import CaseSpec, spec_of
+from conformance.client import BadBody, TargetError
+from conformance.config import ConfigError, RunOptions, build_settings
+from conformance.evidence import SecretBook
+from conformance.expect import CaseFailure
+from conformance.results import CaseOutcome, Outcome, verdict_of
+from conformance.session import TargetSession
+from conformance.versions import VersionInfo
+
+CONTEXT_KEY = pytest.StashKey["RunContext"]()
+CASES_DIR = Path(__file__).resolve().parents[1] / "cases"
+MESSAGE_CHARS = 2000
+
+
+@dataclass
+class RunContext:
+    """A run in progress: the session, what is selected, and the outcomes so far."""
+
+    session: TargetSession
+    spec: str
+    profiles: frozenset[str]
+    options: RunOptions
+    outcomes: list[CaseOutcome] = field(default_factory=list)
+    on_outcome: Callable[[CaseOutcome, int], None] | None = None
+    selected: int = 0
+    standalone: bool = False  # created by the plugin (plain pytest), not by the CLI
+    resources: ExitStack = field(default_factory=ExitStack)
+    shared: dict[str, Any] = field(default_factory=dict)  # per-run state cases share (e.g. the listener)
+
+    def close(self) -> None:
+        self.session.close()
+        self.resources.close()
+
+    def wants(self, case: CaseSpec) -> bool:
+        if not case.applies_to(self.spec, self.profiles):
+            return False
+        return not (self.options.official_only and case.official is None)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("pact", "PACT / GxD conformance (secret from PACT_CLIENT_SECRET)")
+    group.addoption("--pact-base-url", help="base URL of the target; omit to test the embedded reference host")
+    group.addoption("--pact-auth-url", help="auth base URL (default: base URL)")
+    group.addoption("--pact-client-id", help="client id (or PACT_CLIENT_ID)")
+    group.addoption("--pact-spec", help="spec version: 2.0, 2.1, 2.2, 2.3 or 3.0 (default 2.3)")
+    group.addoption("--pact-profile", action="append", help="extra profile, e.g. gxd")
+    group.addoption("--pact-ca-cert", help="PEM file of the CA that signed the target's certificate")
+    group.addoption("--pact-insecure-tls", action="store_true", default=None, help="do not verify TLS (reported)")
+    group.addoption("--pact-timeout", type=float, help="per-request timeout in seconds")
+    group.addoption("--pact-official-only", action="store_true", default=None, help="run only official PACT cases")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "pact_case(spec): a declared PACT/GxD conformance case")
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Module | None:
+    """Case modules are named by area (auth.py, list.py), not test_*.py: collect them explicitly."""
+    if file_path.parent == CASES_DIR and file_path.suffix == ".py" and not file_path.name.startswith(("_", "test_")):
+        return pytest.Module.from_parent(parent, path=file_path)
+    return None
+
+
+def _standalone_context(config: pytest.Config) -> RunContext:
+    """Build a context from --pact-* options (plain pytest use)."""
+    from conformance.runner import open_context  # runner imports this module
+
+    option = config.getoption
+    cli = {
+        "base_url": option("--pact-base-url"), "auth_url": option("--pact-auth-url"),
+        "client_id": option("--pact-client-id"), "spec": option("--pact-spec"),
+        "profiles": option("--pact-profile"), "ca_cert": option("--pact-ca-cert"),
+        "insecure_tls": option("--pact-insecure-tls"), "timeout_s": option("--pact-timeout"),
+        "official_only": option("--pact-official-only"),
+    }
+    try:
+        settings = build_settings(cli, os.environ)
+    except ConfigError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    context = open_context(settings, SecretBook())
+    context.standalone = True
+    return context
+
+
+def _selection(config: pytest.Config) -> RunContext | None:
+    context = config.stash.get(CONTEXT_KEY, None)
+    if context is None and config.getoption("--pact-base-url", None) is not None:
+        context = _standalone_context(config)
+        config.stash[CONTEXT_KEY] = context
+    return context
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect cases that do not apply to the selected version, profiles or official-only mode."""
+    case_items = [item for item in items if spec_of(item) is not None]
+    if not case_items:
+        return
+    context = _selection(config)
+    if context is None:  # plain pytest on cases/ without a target: the embedded host
+        context = _standalone_context(config)
+        config.stash[CONTEXT_KEY] = context
+    keep, drop = [], []
+    for item in items:
+        case = spec_of(item)
+        (keep if case is None or context.wants(case) else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+    context.selected = sum(1 for item in keep if spec_of(item) is not None)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    context = config.stash.get(CONTEXT_KEY, None)
+    if context is not None and context.standalone:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def pact_context(request: pytest.FixtureRequest) -> RunContext:
+    context = request.config.stash.get(CONTEXT_KEY, None)
+    if context is None:
+        raise pytest.UsageError("no conformance run is configured")
+    return context
+
+
+@pytest.fixture
+def session(pact_context: RunContext) -> TargetSession:
+    return pact_context.session
+
+
+@pytest.fixture
+def version(pact_context: RunContext) -> VersionInfo:
+    return pact_context.session.version
+
+
+@pytest.fixture(autouse=True)
+def _pact_case_evidence(request: pytest.FixtureRequest) -> None:
+    """Give each conformance case its own evidence log; no effect on other tests."""
+    if spec_of(request.node) is not None:
+        request.getfixturevalue("pact_context").session.begin_case()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()
+    case = spec_of(item)
+    context = item.config.stash.get(CONTEXT_KEY, None)
+    if case is None or context is None:
+        return
+    if report.when == "call" or (report.when == "setup" and not report.passed):
+        result = _case_outcome(case, context, call, report)
+        context.outcomes.append(result)
+        if context.on_outcome is not None:
+            context.on_outcome(result, context.selected)
+
+
+def _case_outcome(case: CaseSpec, context: RunContext, call: pytest.CallInfo[None], report: pytest.TestReport) -> CaseOutcome:
+    secrets = context.session.secrets
+    status, message, requirements = _classify(call, report)
+    log = context.session.evidence
+    return CaseOutcome(
+        spec=case,
+        mandatory=case.is_mandatory(context.spec),
+        outcome=status,
+        message=secrets.redact(message)[:MESSAGE_CHARS],
+        duration_s=report.duration,
+        failed_requirements=requirements,
+        evidence=[exchange.to_dict() for exchange in log.exchanges],
+        notes=list(log.notes),
+        findings=list(log.findings),
+        tables=dict(log.tables),
+    )
+
+
+def _classify(call: pytest.CallInfo[None], report: pytest.TestReport) -> tuple[Outcome, str, list[str]]:
+    """passed / failed (the target broke a rule) / skipped (not run, with reason) / error (harness)."""
+    if report.passed:
+        return Outcome.PASSED, "", []
+    if report.skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        return Outcome.SKIPPED, str(reason).removeprefix("Skipped: "), []
+    exc = call.excinfo.value if call.excinfo is not None else None
+    if isinstance(exc, CaseFailure):
+        return Outcome.FAILED, exc.message, exc.requirements
+    if isinstance(exc, TargetError):
+        return Outcome.FAILED, f"target unreachable or broken: {exc}", []
+    if isinstance(exc, (BadBody, AuthError)):
+        return Outcome.FAILED, str(exc), []
+    if isinstance(exc, AssertionError):
+        return Outcome.FAILED, str(exc).split("\nassert ")[0], []
+    name = type(exc).__name__ if exc is not None else "error"
+    return Outcome.ERROR, f"harness error ({name}): {exc}", []
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    context = config.stash.get(CONTEXT_KEY, None)
+    if context is not None and context.standalone and context.outcomes:
+        terminalreporter.write_line(f"PACT conformance verdict: {verdict_of(context.outcomes).value}")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Under plain pytest the exit status follows the verdict: optional failures do not fail it."""
+    context = session.config.stash.get(CONTEXT_KEY, None)
+    if context is not None and context.standalone and context.outcomes and exitstatus in (0, 1):
+        session.exitstatus = 0 if verdict_of(context.outcomes).value == "conformant" else 1

@@ -1,0 +1,111 @@
+"""Asynchronous answers to request-created events (EVT-24, EVT-26, EVT-30, EVT-31, EVT-40, AUTH-R1).
+
+After accepting a request, the host looks up matching footprints, then calls
+the requester back at its `source`: it authenticates there (OIDC discovery,
+else /auth/token, HTTP Basic client credentials) and POSTs one fulfilled or
+rejected CloudEvent to {source}/{major}/events. Deliveries are retried a few
+times with back-off; the reference host keeps retries short (seconds, not the
+spec's days) because it is a demonstration and test host.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import uuid
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from conformance.reference import data as store
+from conformance.versions import VERSIONS
+
+if TYPE_CHECKING:
+    from conformance.reference.app import HostConfig
+
+LOG = logging.getLogger("pact_conformance.reference")
+RETRY_DELAYS_S = (0.2, 0.5, 1.0)
+
+
+class CallbackSender:
+    """Schedules and delivers response events; tasks are kept so they are not garbage-collected."""
+
+    def __init__(self, config: HostConfig) -> None:
+        self.config = config
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.delivered: list[dict[str, Any]] = []
+
+    def schedule(self, request_event: dict[str, Any], major: int, dataset: list[dict[str, Any]]) -> None:
+        task = asyncio.get_running_loop().create_task(self._answer(request_event, major, dataset))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def response_event(self, request_event: dict[str, Any], major: int, dataset: list[dict[str, Any]]) -> dict[str, Any]:
+        """The fulfilled event with the matching footprints, or a rejected one when none match."""
+        spec = "3.0" if major == 3 else self.config.v2_spec
+        types = VERSIONS[spec].event_types
+        data = request_event.get("data") or {}
+        if major == 3:
+            criteria = {k: (v if isinstance(v, list) else [v]) for k, v in data.items() if k in store.V3_FILTERS}
+            matches = [f for f in dataset if store.matches_v3(f, criteria)]
+        else:
+            matches = [f for f in dataset if store.matches_fragment(f, data.get("pf") or {})]
+        base = {"specversion": "1.0", "id": str(uuid.uuid4()), "source": "//reference.pact-conformance/host",
+                "time": store.now_utc()}
+        if matches:
+            return {**base, "type": types["request_fulfilled"],
+                    "data": {"requestEventId": request_event["id"], "pfs": matches}}
+        code = "NotFound" if major == 3 else "NoSuchFootprint"
+        return {**base, "type": types["request_rejected"],
+                "data": {"requestEventId": request_event["id"],
+                         "error": {"code": code, "message": "No footprint matches the request."}}}
+
+    async def _answer(self, request_event: dict[str, Any], major: int, dataset: list[dict[str, Any]]) -> None:
+        await asyncio.sleep(self.config.callback_delay_s)
+        source = str(request_event.get("source", ""))
+        parts = urlsplit(source)
+        if parts.scheme != "https" or not parts.hostname:  # EVT-25: validate source before calling it
+            LOG.info("not answering request %s: source %r is not an https URL", request_event.get("id"), source)
+            return
+        event = self.response_event(request_event, major, dataset)
+        for attempt, delay in enumerate((0.0, *RETRY_DELAYS_S)):
+            await asyncio.sleep(delay)
+            try:
+                async with httpx.AsyncClient(verify=self.config.callback_verify, timeout=10.0,
+                                             follow_redirects=False, trust_env=False) as client:
+                    token = await self._token(client, source.rstrip("/"))
+                    response = await client.post(
+                        f"{source.rstrip('/')}/{major}/events",
+                        content=_dumps(event),
+                        headers={"Content-Type": "application/cloudevents+json; charset=UTF-8",
+                                 "Authorization": f"Bearer {token}"},
+                    )
+                if response.status_code == 200:
+                    self.delivered.append(event)
+                    return
+                LOG.info("callback attempt %d answered %d", attempt + 1, response.status_code)
+            except (httpx.HTTPError, ValueError, KeyError) as exc:
+                LOG.info("callback attempt %d failed: %s", attempt + 1, exc)
+
+    async def _token(self, client: httpx.AsyncClient, source: str) -> str:
+        """Authenticate at the requester's host: discovery first, then /auth/token (AUTH-R2)."""
+        token_url = f"{source}/auth/token"
+        discovery = await client.get(f"{source}/.well-known/openid-configuration")
+        if discovery.status_code == 200:
+            endpoint = discovery.json().get("token_endpoint")
+            if isinstance(endpoint, str) and endpoint.startswith("https://"):
+                token_url = endpoint
+        response = await client.post(
+            token_url,
+            data={"grant_type": "client_credentials"},
+            auth=(self.config.callback_client_id or "", self.config.callback_client_secret or ""),
+            headers={"Accept": "application/json"},
+        )
+        response.raise_for_status()
+        return str(response.json()["access_token"])
+
+
+def _dumps(event: dict[str, Any]) -> bytes:
+    return json.dumps(event).encode("utf-8")

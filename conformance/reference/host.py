@@ -1,0 +1,55 @@
+"""The reference host as one object: its CA, its app and its server, and the Target that points at it."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any
+
+from pydantic import SecretStr
+
+from conformance.config import Target
+from conformance.reference.app import HostConfig, create_app
+from conformance.reference.server import ThreadedServer
+from conformance.reference.tls import RunCA, make_run_ca
+
+AppWrapper = Callable[[Any], Any]
+
+
+class ReferenceHost:
+    """Start with `with ReferenceHost(spec) as host:`; `host.target()` is ready to test.
+
+    `wrap` puts ASGI middleware around the app and `overrides` changes HostConfig
+    fields: the faulty-server collection in tests/ uses both to break exactly one rule.
+    """
+
+    def __init__(self, spec: str = "2.3", profiles: frozenset[str] = frozenset(), *,
+                 ca: RunCA | None = None, wrap: AppWrapper | None = None,
+                 overrides: dict[str, Any] | None = None, port: int = 0) -> None:
+        self.spec = spec
+        self.ca = ca or make_run_ca()
+        base = HostConfig(v2_spec=spec if spec.startswith("2.") else "2.3", profiles=profiles,
+                          callback_verify=self.ca.client_context())
+        self.config = dataclasses.replace(base, **(overrides or {}))
+        self.app = create_app(self.config)
+        served = wrap(self.app) if wrap is not None else self.app
+        self.server = ThreadedServer(served, tls=self.ca, port=port)
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def target(self, spec: str | None = None, profiles: frozenset[str] = frozenset()) -> Target:
+        return Target(
+            base_url=self.url, auth_url=self.url,
+            client_id=self.config.client_id, client_secret=SecretStr(self.config.client_secret),
+            spec=spec or self.spec, profiles=profiles, ca_cert=self.ca.ca_pem, embedded=True,
+        )
+
+    def __enter__(self) -> ReferenceHost:
+        self.server.start()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.server.stop()

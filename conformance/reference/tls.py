@@ -1,0 +1,43 @@
+"""Per-run TLS material: a throwaway CA (trustme) and a server certificate for loopback."""
+
+from __future__ import annotations
+
+import ssl
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import trustme
+
+
+@dataclass
+class RunCA:
+    """A CA generated for one run, with its PEM files in a private temp dir."""
+
+    ca: trustme.CA
+    directory: Path
+    ca_pem: Path
+    server_cert_pem: Path
+    server_key_pem: Path
+
+    def client_context(self) -> ssl.SSLContext:
+        """An SSL context that trusts this CA only (for callbacks between local hosts)."""
+        context = ssl.create_default_context()
+        self.ca.configure_trust(context)
+        return context
+
+
+def make_run_ca(hostnames: tuple[str, ...] = ("127.0.0.1", "localhost")) -> RunCA:
+    directory = Path(tempfile.mkdtemp(prefix="pact-conformance-tls-"))
+    ca = trustme.CA(organization_name="pact-gxd-conformance run CA")
+    server = ca.issue_cert(*hostnames)
+    ca_pem = directory / "ca.pem"
+    cert_pem = directory / "server.pem"
+    key_pem = directory / "server.key"
+    ca.cert_pem.write_to_path(str(ca_pem))
+    server.cert_chain_pems[0].write_to_path(str(cert_pem))
+    for extra in server.cert_chain_pems[1:]:
+        with cert_pem.open("ab") as handle:
+            handle.write(extra.bytes())
+    server.private_key_pem.write_to_path(str(key_pem))
+    return RunCA(ca, directory, ca_pem, cert_pem, key_pem)

@@ -1,0 +1,138 @@
+"""Plain result model and the verdict.
+
+A run is conformant when every mandatory case passed; a mandatory case that
+failed makes it not conformant; one that could not run (skipped, error) makes
+it incomplete. Optional cases never change the verdict; their failures are
+warnings. Report writers read only this module's data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from conformance.catalog import CaseSpec
+
+REPORT_FORMAT_VERSION = 1
+
+
+class Outcome(str, Enum):
+    PASSED = "passed"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    ERROR = "error"
+
+
+class Verdict(str, Enum):
+    CONFORMANT = "conformant"
+    NOT_CONFORMANT = "not-conformant"
+    INCOMPLETE = "incomplete"
+
+
+@dataclass
+class CaseOutcome:
+    """What happened to one case, with its evidence (already redacted)."""
+
+    spec: CaseSpec
+    mandatory: bool
+    outcome: Outcome
+    message: str = ""
+    duration_s: float = 0.0
+    failed_requirements: list[str] = field(default_factory=list)
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.spec.id,
+            "title": self.spec.title,
+            "area": self.spec.area,
+            "requirements": list(self.spec.requirements),
+            "official": self.spec.official,
+            "profile": self.spec.profile,
+            "mandatory": self.mandatory,
+            "outcome": self.outcome.value,
+            "message": self.message,
+            "failed_requirements": self.failed_requirements,
+            "duration_s": round(self.duration_s, 4),
+            "notes": self.notes,
+            "findings": self.findings,
+            "tables": self.tables,
+            "evidence": self.evidence,
+        }
+
+
+def verdict_of(cases: list[CaseOutcome]) -> Verdict:
+    mandatory = [c for c in cases if c.mandatory]
+    if any(c.outcome is Outcome.FAILED for c in mandatory):
+        return Verdict.NOT_CONFORMANT
+    if any(c.outcome in (Outcome.SKIPPED, Outcome.ERROR) for c in mandatory):
+        return Verdict.INCOMPLETE
+    if not mandatory:
+        return Verdict.INCOMPLETE  # nothing mandatory ran: no basis for a verdict
+    return Verdict.CONFORMANT
+
+
+@dataclass
+class RunResult:
+    """One conformance run against one target."""
+
+    tool_version: str
+    target: dict[str, Any]
+    spec: str
+    profiles: list[str]
+    started_at: str
+    finished_at: str
+    cases: list[CaseOutcome]
+    run_id: str
+    insecure_tls: bool = False
+    selection: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def verdict(self) -> Verdict:
+        return verdict_of(self.cases)
+
+    def profile_verdicts(self) -> dict[str, Verdict]:
+        """Separate verdicts: 'pact' over PACT cases, one per selected profile over its cases."""
+        verdicts = {"pact": verdict_of([c for c in self.cases if c.spec.profile is None])}
+        for profile in self.profiles:
+            verdicts[profile] = verdict_of([c for c in self.cases if c.spec.profile == profile])
+        return verdicts
+
+    def summary(self) -> dict[str, Any]:
+        counts: dict[str, dict[str, int]] = {"mandatory": {}, "optional": {}}
+        for case in self.cases:
+            bucket = counts["mandatory" if case.mandatory else "optional"]
+            bucket[case.outcome.value] = bucket.get(case.outcome.value, 0) + 1
+        for bucket in counts.values():
+            for outcome in Outcome:
+                bucket.setdefault(outcome.value, 0)
+        return {
+            "total": len(self.cases),
+            **counts,
+            "beyond_official": sum(1 for c in self.cases if c.spec.official is None),
+            "warnings": sum(1 for c in self.cases if not c.mandatory and c.outcome is Outcome.FAILED),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        from conformance import __version__  # local: results must not import the package root at load
+
+        return {
+            "format_version": REPORT_FORMAT_VERSION,
+            "tool": {"name": "pact-gxd-conformance", "version": __version__ or self.tool_version},
+            "run_id": self.run_id,
+            "target": self.target,
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "verdict": self.verdict.value,
+            "verdicts": {k: v.value for k, v in self.profile_verdicts().items()},
+            "insecure_tls": self.insecure_tls,
+            "selection": self.selection,
+            "summary": self.summary(),
+            "notes": self.notes,
+            "cases": [c.to_dict() for c in self.cases],
+        }

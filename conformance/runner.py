@@ -1,0 +1,169 @@
+"""One conformance run end to end: target (embedded or given) → pytest over cases/ → RunResult → reports."""
+
+from __future__ import annotations
+
+import socket
+import sys
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, TextIO
+from urllib.parse import urlsplit
+
+import pytest
+
+import cases
+from conformance import __version__
+from conformance.config import ConfigError, Settings
+from conformance.evidence import SecretBook
+from conformance.plugin import CONTEXT_KEY, RunContext
+from conformance.reference.host import ReferenceHost
+from conformance.report import write_reports
+from conformance.results import CaseOutcome, RunResult
+from conformance.session import TargetSession
+
+CASES_DIR = Path(cases.__file__).resolve().parent
+
+
+class TargetUnreachable(Exception):
+    """Nothing answers at the target's address (exit code 3)."""
+
+
+class RunError(Exception):
+    """The run could not be carried out for a reason that is not the target's (harness problem)."""
+
+
+@dataclass
+class RunOutput:
+    result: RunResult
+    report_dir: Path
+
+
+def open_context(settings: Settings, secrets: SecretBook) -> RunContext:
+    """Session for the configured target, starting the embedded reference host when none is given."""
+    from contextlib import ExitStack
+
+    stack = ExitStack()
+    target = settings.target
+    if target is None:
+        host = stack.enter_context(ReferenceHost(settings.spec, settings.profiles))
+        target = host.target(settings.spec, settings.profiles)
+    secrets.add_client(target.client_id, target.client_secret.get_secret_value())
+    if settings.options.expired_token is not None:
+        secrets.add(settings.options.expired_token.get_secret_value(), "bearer-token")
+    session = TargetSession(target, settings.options, secrets)
+    return RunContext(session, target.spec, target.profiles, settings.options, resources=stack)
+
+
+def check_reachable(url: str, timeout_s: float) -> None:
+    """A TCP connection to the URL's host and port must open; TLS and HTTP are the cases' business."""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((parts.hostname or "", port), timeout=min(timeout_s, 10.0)):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or exc.__class__.__name__
+        raise TargetUnreachable(f"target unreachable: {parts.scheme}://{parts.netloc} ({reason})") from None
+
+
+def default_report_dir(root: Path = Path("reports")) -> Path:
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    candidate = root / stamp
+    counter = 1
+    while candidate.exists():
+        counter += 1
+        candidate = root / f"{stamp}-{counter}"
+    return candidate
+
+
+def _point_latest(report_dir: Path) -> None:
+    latest = report_dir.parent / "latest"
+    try:
+        if latest.is_symlink() or latest.exists():
+            latest.unlink()
+        latest.symlink_to(report_dir.name, target_is_directory=True)
+    except OSError:
+        pass  # a file system without symlinks still gets the report itself
+
+
+class _Inject:
+    """Hands the prepared RunContext to the plugin for this pytest session."""
+
+    def __init__(self, context: RunContext) -> None:
+        self.context = context
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        config.stash[CONTEXT_KEY] = self.context
+
+
+def _progress(out: TextIO) -> Any:
+    def show(outcome: CaseOutcome, total: int) -> None:
+        done = show.count = getattr(show, "count", 0) + 1  # type: ignore[attr-defined]
+        official = outcome.spec.official or "-"
+        need = "mandatory" if outcome.mandatory else "optional"
+        line = f"[{done:>3}/{total}] {outcome.outcome.value.upper():<7} {outcome.spec.id:<28} {official:<6} {need:<9} {outcome.spec.title}"
+        if outcome.outcome.value in ("failed", "error", "skipped") and outcome.message:
+            line += f"\n{'':>10}↳ {outcome.message.splitlines()[0][:160]}"
+        print(line, file=out, flush=True)
+
+    return show
+
+
+def run(settings: Settings, *, out: TextIO = sys.stdout) -> RunOutput:
+    """Run every selected case against the target and write all reports."""
+    started = datetime.now(timezone.utc)
+    secrets = SecretBook()
+    context = open_context(settings, secrets)
+    target = context.session.target
+    report_dir = settings.options.report_dir or default_report_dir()
+    try:
+        for url in {target.base_url, target.auth_url}:
+            check_reachable(url, settings.options.timeout_s)
+        report_dir.mkdir(parents=True, exist_ok=True)
+        if not settings.options.quiet:
+            context.on_outcome = _progress(out)
+            where = "embedded reference host" if target.embedded else target.base_url
+            print(f"PACT {target.spec} conformance run against {where}"
+                  + (f" (profiles: {', '.join(sorted(target.profiles))})" if target.profiles else ""), file=out)
+            if target.insecure_tls:
+                print("WARNING: TLS verification is OFF (--insecure-tls); this is recorded in the report", file=out)
+        args = [
+            str(CASES_DIR), "-p", "no:terminal", "-p", "no:cacheprovider", "-p", "no:randomly",
+            "--rootdir", str(CASES_DIR.parent), "-o", "addopts=", "-o", "testpaths=",
+            f"--alluredir={report_dir / 'allure-results'}", "--clean-alluredir", "--allure-no-capture",
+        ]
+        if settings.options.select:
+            args += ["-k", settings.options.select]
+        code = pytest.main(args, plugins=[_Inject(context)])
+    finally:
+        context.close()
+    if code == pytest.ExitCode.NO_TESTS_COLLECTED or (code == 0 and not context.outcomes):
+        raise ConfigError(f"no case matches the selection {settings.options.select!r}" if settings.options.select
+                          else "no conformance case applies to this spec version and profile")
+    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        raise RunError(f"the case runner stopped abnormally (pytest exit code {int(code)})")
+    result = RunResult(
+        tool_version=__version__,
+        target={
+            "base_url": "embedded reference host" if target.embedded else target.base_url,
+            "auth_url": "embedded reference host" if target.embedded else target.auth_url,
+            "spec_version": target.spec,
+            "profiles": sorted(target.profiles),
+            "client_id": target.client_id,
+            "embedded": target.embedded,
+        },
+        spec=target.spec,
+        profiles=sorted(target.profiles),
+        started_at=started.isoformat().replace("+00:00", "Z"),
+        finished_at=datetime.now(timezone.utc).isoformat().replace("+00:00", "Z"),
+        cases=context.outcomes,
+        run_id=uuid.uuid4().hex[:12],
+        insecure_tls=target.insecure_tls,
+        selection=settings.options.select,
+    )
+    write_reports(result, report_dir, secrets, lang=settings.options.lang)
+    if settings.options.report_dir is None:
+        _point_latest(report_dir)
+    return RunOutput(result, report_dir)
