@@ -129,13 +129,13 @@ def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from conformance.offline import validate_paths
-
     if args.spec not in SPEC_VERSIONS:
         return _die(f"unknown spec version {args.spec!r}; choose one of {', '.join(SPEC_VERSIONS)}", EXIT_USAGE, err)
     unknown = set(args.profiles or ()) - {"gxd"}
     if unknown:
         return _die(f"unknown profile {sorted(unknown)[0]!r}; known: gxd", EXIT_USAGE, err)
+    from conformance.offline import validate_paths
+
     return validate_paths(args.paths, args.spec, frozenset(args.profiles or ()), args.format, out, err, sys.stdin)
 
 

@@ -203,6 +203,11 @@ def build_settings(cli: Mapping[str, Any], env: Mapping[str, str]) -> Settings:
         if merged.get("base_url"):
             target_values = {k: v for k, v in merged.items() if k in _TARGET_KEYS}
             target_values.setdefault("auth_url", merged["base_url"])
+            for key in ("base_url", "auth_url"):  # a wrong URL is the first thing to report
+                try:
+                    _check_url(str(target_values[key]), f"--{key.replace('_', '-')}")
+                except ValueError as exc:
+                    raise ConfigError(str(exc)) from None
             if "client_id" not in target_values:
                 raise ConfigError("missing client id: pass --client-id or set PACT_CLIENT_ID")
             if "client_secret" not in target_values:

@@ -1,0 +1,48 @@
+"""Run the real harness in-process against a (possibly faulty) reference host, for the project's tests."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from conformance.config import RunOptions, Settings, Target
+from conformance.reference.host import ReferenceHost
+from conformance.results import Outcome, RunResult
+from conformance.runner import RunOutput, run
+from tests.faults.model import Fault
+
+
+@contextmanager
+def faulty_host(fault: Fault | None, spec: str) -> Iterator[ReferenceHost]:
+    profiles = fault.profiles if fault else frozenset()
+    host = ReferenceHost(spec, profiles, wrap=fault.wrap if fault else None,
+                         overrides=dict(fault.overrides) if fault else None)
+    with host:
+        yield host
+
+
+def run_target(target: Target, report_dir: Path, **options: Any) -> RunOutput:
+    settings = Settings(target=target, options=RunOptions(report_dir=report_dir, quiet=True, **options),
+                        spec=target.spec, profiles=target.profiles)
+    return run(settings, out=io.StringIO())
+
+
+def run_host(host: ReferenceHost, report_dir: Path, spec: str, profiles: frozenset[str] = frozenset(),
+             **options: Any) -> RunOutput:
+    return run_target(host.target(spec, profiles), report_dir, **options)
+
+
+def failed_ids(result: RunResult) -> set[str]:
+    return {c.spec.id for c in result.cases if c.outcome in (Outcome.FAILED, Outcome.ERROR)}
+
+
+def issued_tokens(host: ReferenceHost) -> list[str]:
+    """Every bearer token the host issued during the run (to scan artefacts for leaks)."""
+    return list(host.app.state.tokens._expiry)  # noqa: SLF001 - test-only introspection of the host
+
+
+def artefact_text(report_dir: Path) -> str:
+    return "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in report_dir.rglob("*") if p.is_file())

@@ -1,0 +1,48 @@
+"""The faulty-server collection: each fault must make exactly its cases fail; the clean host must pass."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conformance.coverage import load_cases
+from conformance.results import Outcome, Verdict
+from tests.faults import all_faults
+from tests.faults.model import Fault
+from tests.harness import failed_ids, faulty_host, run_host
+
+FAULTS = all_faults()
+PAIRS = [(fault, spec) for fault in FAULTS for spec in fault.specs]
+
+
+@pytest.mark.parametrize("spec", ["2.0", "2.1", "2.2", "2.3", "3.0"])
+def test_clean_reference_host_is_conformant(spec: str, tmp_path: Path) -> None:
+    with faulty_host(None, spec) as host:
+        output = run_host(host, tmp_path, spec)
+    result = output.result
+    assert result.verdict is Verdict.CONFORMANT, [(c.spec.id, c.outcome.value, c.message) for c in result.cases
+                                                  if c.outcome is not Outcome.PASSED]
+    assert all(c.outcome is Outcome.PASSED for c in result.cases), "no warnings expected on the reference host"
+
+
+@pytest.mark.parametrize(("fault", "spec"), PAIRS, ids=[f"{f.name}@{s}" for f, s in PAIRS])
+def test_fault_is_detected(fault: Fault, spec: str, tmp_path: Path) -> None:
+    with faulty_host(fault, spec) as host:
+        output = run_host(host, tmp_path, spec, fault.profiles, **fault.options)
+    result = output.result
+    failed = failed_ids(result)
+    applicable = {c.spec.id for c in result.cases}
+    expected = fault.kills & applicable
+    assert expected, f"fault {fault.name} kills no case that applies to {spec}"
+    assert result.verdict is not Verdict.CONFORMANT
+    assert expected <= failed, f"expected {sorted(expected)} to fail, failed: {sorted(failed)}"
+    unexpected = failed - fault.kills - fault.collateral
+    assert not unexpected, f"false failures under {fault.name}: " + "; ".join(
+        f"{c.spec.id}: {c.message}" for c in result.cases if c.spec.id in unexpected)
+
+
+def test_every_case_is_killed_by_some_fault() -> None:
+    killed = {case_id for fault in FAULTS for case_id in fault.kills}
+    unkilled = sorted(c.id for c in load_cases() if c.id not in killed)
+    assert not unkilled, f"cases no fault makes fail (they could pass on a broken host): {unkilled}"
