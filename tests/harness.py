@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
 from conformance.config import RunOptions, Settings, Target
 from conformance.reference.host import ReferenceHost
+from conformance.reference.server import ThreadedServer
 from conformance.results import Outcome, RunResult
 from conformance.runner import RunOutput, run
 from tests.faults.model import Fault
@@ -17,11 +18,24 @@ from tests.faults.model import Fault
 
 @contextmanager
 def faulty_host(fault: Fault | None, spec: str) -> Iterator[ReferenceHost]:
+    """The reference host with the fault applied; with plain_http, also listening without TLS."""
     profiles = fault.profiles if fault else frozenset()
     host = ReferenceHost(spec, profiles, wrap=fault.wrap if fault else None,
                          overrides=dict(fault.overrides) if fault else None)
-    with host:
+    with host, ExitStack() as stack:
+        if fault is not None and fault.plain_http:
+            plain = stack.enter_context(ThreadedServer(host.served, tls=None))
+            host.plain_url = plain.url  # type: ignore[attr-defined]
         yield host
+
+
+def target_of(host: ReferenceHost, spec: str, profiles: frozenset[str] = frozenset()) -> Target:
+    """The host's Target, with the HTTPS-only probes aimed at its plain-HTTP twin when it has one."""
+    target = host.target(spec, profiles)
+    plain = getattr(host, "plain_url", None)
+    if plain:
+        target = target.model_copy(update={"http_base_url": plain, "http_auth_url": plain})
+    return target
 
 
 def run_target(target: Target, report_dir: Path, **options: Any) -> RunOutput:
@@ -32,7 +46,7 @@ def run_target(target: Target, report_dir: Path, **options: Any) -> RunOutput:
 
 def run_host(host: ReferenceHost, report_dir: Path, spec: str, profiles: frozenset[str] = frozenset(),
              **options: Any) -> RunOutput:
-    return run_target(host.target(spec, profiles), report_dir, **options)
+    return run_target(target_of(host, spec, profiles), report_dir, **options)
 
 
 def failed_ids(result: RunResult) -> set[str]:

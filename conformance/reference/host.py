@@ -33,8 +33,8 @@ class ReferenceHost:
                           callback_verify=self.ca.client_context())
         self.config = dataclasses.replace(base, **(overrides or {}))
         self.app = create_app(self.config)
-        served = wrap(self.app) if wrap is not None else self.app
-        self.server = ThreadedServer(served, tls=self.ca, port=port)
+        self.served = wrap(self.app) if wrap is not None else self.app
+        self.server = ThreadedServer(self.served, tls=self.ca, port=port)
 
     @property
     def url(self) -> str:

@@ -25,3 +25,5 @@ class Fault:
     collateral: frozenset[str] = frozenset()
     profiles: frozenset[str] = frozenset()
     options: dict[str, Any] = field(default_factory=dict)
+    # Also serve the (wrapped) host over plain HTTP and point the HTTPS-only probes at it.
+    plain_http: bool = False
