@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import ssl
 import sys
 import uuid
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from conformance.plugin import CONTEXT_KEY, RunContext
 from conformance.reference.host import ReferenceHost
 from conformance.report import write_reports
 from conformance.results import CaseOutcome, RunResult
-from conformance.session import TargetSession
+from conformance.session import TargetSession, ssl_context
 
 CASES_DIR = Path(cases.__file__).resolve().parent
 
@@ -66,6 +67,22 @@ def check_reachable(url: str, timeout_s: float) -> None:
     except OSError as exc:
         reason = exc.strerror or exc.__class__.__name__
         raise TargetUnreachable(f"target unreachable: {parts.scheme}://{parts.netloc} ({reason})") from None
+
+
+def tls_problem(url: str, verify: ssl.SSLContext | bool, timeout_s: float) -> str | None:
+    """One line describing why a TLS handshake with the URL's host fails, or None when it succeeds."""
+    parts = urlsplit(url)
+    if parts.scheme != "https" or verify is False:
+        return None
+    context = verify if isinstance(verify, ssl.SSLContext) else ssl.create_default_context()
+    try:
+        with socket.create_connection((parts.hostname or "", parts.port or 443), timeout=min(timeout_s, 10.0)) as raw:
+            with context.wrap_socket(raw, server_hostname=parts.hostname):
+                return None
+    except ssl.SSLCertVerificationError as exc:
+        return f"TLS certificate of {parts.netloc} not trusted: {exc.verify_message}; pass --ca-cert for a private CA"
+    except (ssl.SSLError, OSError) as exc:
+        return f"TLS handshake with {parts.netloc} failed: {exc.__class__.__name__}: {exc}"
 
 
 def default_report_dir(root: Path = Path("reports")) -> Path:
@@ -119,8 +136,13 @@ def run(settings: Settings, *, out: TextIO = sys.stdout) -> RunOutput:
     target = context.session.target
     report_dir = settings.options.report_dir or default_report_dir()
     try:
-        for url in {target.base_url, target.auth_url}:
+        tls_notes: list[str] = []
+        for url in sorted({target.base_url, target.auth_url}):
             check_reachable(url, settings.options.timeout_s)
+            problem = tls_problem(url, ssl_context(target), settings.options.timeout_s)
+            if problem:
+                tls_notes.append(problem)
+                print(f"WARNING: {problem}", file=out)
         report_dir.mkdir(parents=True, exist_ok=True)
         if not settings.options.quiet:
             context.on_outcome = _progress(out)
@@ -162,6 +184,7 @@ def run(settings: Settings, *, out: TextIO = sys.stdout) -> RunOutput:
         run_id=uuid.uuid4().hex[:12],
         insecure_tls=target.insecure_tls,
         selection=settings.options.select,
+        notes=tls_notes,
     )
     write_reports(result, report_dir, secrets, lang=settings.options.lang)
     if settings.options.report_dir is None:

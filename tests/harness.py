@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -60,3 +61,24 @@ def issued_tokens(host: ReferenceHost) -> list[str]:
 
 def artefact_text(report_dir: Path) -> str:
     return "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in report_dir.rglob("*") if p.is_file())
+
+
+class _ExecutableContent(HTMLParser):
+    """Collects anything in a page that a browser could execute or load."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "iframe", "object", "embed", "img", "link", "base", "form"):
+            self.found.append(tag)
+        self.found += [name for name, _ in attrs if name.startswith("on")]
+        self.found += [f"{name}=javascript" for name, value in attrs
+                       if value and value.strip().lower().startswith("javascript:")]
+
+
+def executable_content(html: str) -> list[str]:
+    parser = _ExecutableContent()
+    parser.feed(html)
+    return parser.found

@@ -8,7 +8,6 @@ import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from conformance.cli import main
 from conformance.reference.host import ReferenceHost
 from conformance.results import Verdict
 from tests.faults.middleware import HttpReply, rewrite_response, route
-from tests.harness import artefact_text, issued_tokens, run_host
+from tests.harness import artefact_text, executable_content, issued_tokens, run_host
 
 REPO = Path(__file__).resolve().parents[1]
 HOSTILE = '<script>alert("pwned")</script><img src=x onerror=alert(1)>'
@@ -57,27 +56,13 @@ def _hostile_error(reply: HttpReply) -> None:
     reply.set_header("x-hostile", HOSTILE.replace("\n", ""))
 
 
-class _ExecutableContent(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.found: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "iframe", "object", "embed", "img"):
-            self.found.append(tag)
-        self.found += [name for name, _ in attrs if name.startswith("on")]
-        self.found += [f"{name}=javascript" for name, value in attrs if value and value.strip().lower().startswith("javascript:")]
-
-
 def test_hostile_strings_are_inert_in_html_and_valid_in_junit(tmp_path: Path) -> None:
     wrap = rewrite_response(route("GET", r"/2/footprints"), _hostile_error)
     with ReferenceHost("2.3", wrap=wrap) as host:
         output = run_host(host, tmp_path, "2.3")
     assert output.result.verdict is Verdict.NOT_CONFORMANT
     html = (tmp_path / "report.html").read_text()
-    parser = _ExecutableContent()
-    parser.feed(html)
-    assert parser.found == []
+    assert executable_content(html) == []
     assert "&lt;script&gt;" in html  # shown, but escaped
     ET.parse(tmp_path / "junit.xml")  # still well-formed
 
