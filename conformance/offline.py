@@ -1,0 +1,260 @@
+"""Engine of `pact-conformance validate`: check footprint files without a host.
+
+Accepts footprint JSON, ListFootprints/GetFootprint bodies, CloudEvents that
+carry footprints, arrays, JSON Lines, concatenated documents, directories and
+stdin. JSON Lines are read line by line and findings are written as they are
+found, so memory stays flat however large the input (the JSON report is
+streamed too).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol, TextIO
+
+from conformance.rules import check_footprint
+from conformance.rules.finding import Finding, Severity
+from conformance.schemas.areas import pointer
+
+EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
+_SUFFIXES = (".json", ".jsonl")
+
+
+class UnreadableInput(Exception):
+    """Input that is not JSON (or not a file); its message is the one line printed to stderr."""
+
+
+def _reject_constant(name: str) -> object:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a footprint came from: file, line (JSON Lines / multi-document input) and pointer inside the document."""
+
+    file: str
+    line: int | None
+    document_pointer: str
+
+
+@dataclass
+class Tally:
+    footprints: int = 0
+    valid: int = 0
+    files: list[str] = field(default_factory=list)
+
+    @property
+    def invalid(self) -> int:
+        return self.footprints - self.valid
+
+
+def validate_paths(
+    paths: list[str], spec: str, profiles: frozenset[str], fmt: str, out: TextIO, err: TextIO, stdin: TextIO
+) -> int:
+    """Validate every footprint found under `paths`; 0 all valid, 1 an ERROR finding, 2 unreadable input."""
+    reporter: _Reporter = _JsonReporter(out, spec, profiles) if fmt == "json" else _TextReporter(out)
+    tally = Tally()
+    try:
+        for name, documents in _sources(paths, stdin):
+            tally.files.append(name)
+            for line, document in documents:
+                for document_pointer, footprint in footprints_in(document):
+                    findings = check_footprint(footprint, spec, profiles)
+                    location = Location(name, line, document_pointer)
+                    for finding in findings:
+                        reporter.finding(location, finding)
+                    tally.footprints += 1
+                    tally.valid += not any(finding.severity is Severity.ERROR for finding in findings)
+    except UnreadableInput as exc:
+        message = str(exc)
+        reporter.finish(tally, error=message)
+        print(f"error: {message}", file=err)
+        return EXIT_UNREADABLE
+    reporter.finish(tally, error=None)
+    return EXIT_OK if tally.invalid == 0 else EXIT_INVALID
+
+
+# --- input -------------------------------------------------------------------------------------
+
+Documents = Iterator[tuple[int | None, object]]
+
+
+def _sources(paths: list[str], stdin: TextIO) -> Iterator[tuple[str, Documents]]:
+    """(display name, documents) for every input file, directories expanded in sorted order."""
+    for raw in paths:
+        if raw == "-":
+            yield "<stdin>", _stdin_documents(stdin)
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.suffix in _SUFFIXES and p.is_file()):
+                yield str(child), _file_documents(child)
+        elif path.is_file():
+            yield raw, _file_documents(path)
+        else:
+            raise UnreadableInput(f"{raw}: no such file or directory")
+
+
+def _file_documents(path: Path) -> Documents:
+    try:
+        if path.suffix == ".jsonl":
+            with path.open(encoding="utf-8") as handle:
+                yield from _json_lines(str(path), handle, start=1)
+        else:
+            yield from _concatenated(str(path), path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise UnreadableInput(f"{path}: not UTF-8 text (byte offset {exc.start})") from exc
+    except OSError as exc:
+        raise UnreadableInput(f"{path}: cannot be read: {exc.strerror}") from exc
+
+
+def _stdin_documents(stdin: TextIO) -> Documents:
+    try:
+        yield from _stdin_lines(stdin)
+    except OSError as exc:
+        raise UnreadableInput(f"<stdin>: cannot be read: {exc}") from exc
+
+
+def _stdin_lines(stdin: TextIO) -> Documents:
+    """JSON Lines when the first non-blank line is a whole document, else one or more documents in one text."""
+    number, first = next(((number, line) for number, line in enumerate(stdin, start=1) if line.strip()), (0, ""))
+    if not first:
+        return
+    try:
+        value = _DECODER.decode(first)
+    except ValueError:
+        yield from _concatenated("<stdin>", first + stdin.read(), first_line=number)
+        return
+    yield number, value
+    yield from _json_lines("<stdin>", stdin, start=number + 1)
+
+
+def _json_lines(name: str, lines: TextIO, start: int) -> Documents:
+    for number, text in enumerate(lines, start=start):
+        if not text.strip():
+            continue
+        try:
+            yield number, _DECODER.decode(text)
+        except json.JSONDecodeError as exc:
+            raise UnreadableInput(f"{name}: invalid JSON at line {number} column {exc.colno}: {exc.msg}") from exc
+        except ValueError as exc:
+            raise UnreadableInput(f"{name}: invalid JSON at line {number}: {exc}") from exc
+
+
+def _concatenated(name: str, text: str, first_line: int = 1) -> Documents:
+    """One document, or several written one after the other; line numbers only when there are several."""
+    offset, values = 0, []
+    while True:
+        while offset < len(text) and text[offset].isspace():
+            offset += 1
+        if offset == len(text):
+            break
+        line = text.count("\n", 0, offset) + first_line
+        try:
+            value, offset = _DECODER.raw_decode(text, offset)
+        except json.JSONDecodeError as exc:
+            raise UnreadableInput(
+                f"{name}: invalid JSON at line {exc.lineno + first_line - 1} column {exc.colno}: {exc.msg}"
+            ) from exc
+        except ValueError as exc:
+            raise UnreadableInput(f"{name}: invalid JSON near line {line}: {exc}") from exc
+        values.append((line, value))
+    if not values:
+        raise UnreadableInput(f"{name}: invalid JSON at line {first_line} column 1: Expecting value")
+    if len(values) == 1:
+        yield None, values[0][1]
+    else:
+        yield from values
+
+
+def footprints_in(document: object) -> Iterator[tuple[str, object]]:
+    """(pointer inside the document, footprint) for each footprint a document carries."""
+    if isinstance(document, list):
+        for index, item in enumerate(document):
+            yield pointer((index,)), item
+        return
+    if not isinstance(document, dict) or "data" not in document:
+        yield "", document
+        return
+    data = document["data"]
+    if "specversion" in document and isinstance(data, dict):  # a CloudEvent: only RequestFulfilled carries footprints
+        for index, item in enumerate(data.get("pfs") if isinstance(data.get("pfs"), list) else []):
+            yield pointer(("data", "pfs", index)), item
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            yield pointer(("data", index)), item
+    else:
+        yield "/data", data
+
+
+# --- output ------------------------------------------------------------------------------------
+
+
+class _Reporter(Protocol):
+    def finding(self, location: Location, finding: Finding) -> None: ...
+
+    def finish(self, tally: Tally, error: str | None) -> None: ...
+
+
+class _TextReporter:
+    """One line per finding: `file:line /doc/pointer [id] /pointer RULE severity: message`, then a summary."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.counts = {severity: 0 for severity in Severity}
+
+    def finding(self, location: Location, finding: Finding) -> None:
+        self.counts[finding.severity] += 1
+        where = location.file + (f":{location.line}" if location.line is not None else "")
+        if location.document_pointer:
+            where += f" {location.document_pointer}"
+        footprint = f"[{finding.footprint_id}]" if finding.footprint_id else "[no id]"
+        self.out.write(
+            f"{where} {footprint} {finding.pointer or '/'} {finding.rule} {finding.severity.value}: {finding.message}\n"
+        )
+
+    def finish(self, tally: Tally, error: str | None) -> None:
+        if error is not None:
+            return
+        errors, warnings = self.counts[Severity.ERROR], self.counts[Severity.WARNING]
+        files = len(tally.files)
+        self.out.write(
+            f"{tally.footprints} footprints in {files} file{'' if files == 1 else 's'}: {tally.valid} valid, {tally.invalid} invalid "
+            f"({errors} errors, {warnings} warnings)\n"
+        )
+
+
+class _JsonReporter:
+    """A stable JSON document, streamed: findings are written as they come, totals at the end."""
+
+    def __init__(self, out: TextIO, spec: str, profiles: frozenset[str]) -> None:
+        self.out = out
+        self.first = True
+        out.write('{"format": "pact-conformance-validate/1", ')
+        out.write(f'"spec": {json.dumps(spec)}, "profiles": {json.dumps(sorted(profiles))}, "findings": [')
+
+    def finding(self, location: Location, finding: Finding) -> None:
+        record = {
+            "file": location.file,
+            "line": location.line,
+            "document_pointer": location.document_pointer,
+            **finding.to_dict(),
+        }
+        self.out.write(("\n  " if self.first else ",\n  ") + json.dumps(record, ensure_ascii=False))
+        self.first = False
+
+    def finish(self, tally: Tally, error: str | None) -> None:
+        totals = {
+            "files": tally.files,
+            "footprints": tally.footprints,
+            "valid": tally.valid,
+            "invalid": tally.invalid,
+            "error": error,
+        }
+        self.out.write("\n], " + json.dumps(totals, ensure_ascii=False)[1:] + "\n")
