@@ -126,7 +126,13 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
-    context.selected = sum(1 for item in keep if spec_of(item) is not None)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Count the cases that will run, after every deselection (-k included), for the progress display."""
+    context = session.config.stash.get(CONTEXT_KEY, None)
+    if context is not None:
+        context.selected = sum(1 for item in session.items if spec_of(item) is not None)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
