@@ -12,6 +12,7 @@ class Fault:
     """A reference host with exactly one requirement broken.
 
     kills: case ids that MUST fail against this host.
+    warns: rule ids that must appear as findings (for SHOULD-level rules, which warn but never fail a case).
     collateral: case ids that MAY also fail (they depend on the broken behaviour);
     any other failure is a false failure and fails the test.
     """
@@ -27,3 +28,4 @@ class Fault:
     options: dict[str, Any] = field(default_factory=dict)
     # Also serve the (wrapped) host over plain HTTP and point the HTTPS-only probes at it.
     plain_http: bool = False
+    warns: frozenset[str] = frozenset()
