@@ -4,19 +4,34 @@ from __future__ import annotations
 
 import io
 import json
+import uuid
 from pathlib import Path
 
 import pytest
 
-from conformance.offline import EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE, validate_paths
+from conformance import offline
+from conformance.offline import (
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_UNREADABLE,
+    PARALLEL_FROM_BYTES,
+    validate_paths,
+)
 from tests.datamodel.helpers import FOOTPRINTS, fixture_files, load
 
 
 def run(
-    paths: list[str], spec: str = "2.3", fmt: str = "text", stdin: str = "", profiles: frozenset[str] = frozenset()
+    paths: list[str],
+    spec: str = "2.3",
+    fmt: str = "text",
+    stdin: str = "",
+    profiles: frozenset[str] = frozenset(),
+    parallel_from_bytes: int = PARALLEL_FROM_BYTES,
 ) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
-    code = validate_paths(paths, spec, profiles, fmt, out, err, io.StringIO(stdin))
+    code = validate_paths(
+        paths, spec, profiles, fmt, out, err, io.StringIO(stdin), parallel_from_bytes=parallel_from_bytes
+    )
     return code, out.getvalue(), err.getvalue()
 
 
@@ -188,3 +203,42 @@ def test_broken_stdin_is_unreadable_input(good: dict) -> None:
     err = io.StringIO()
     code = validate_paths(["-"], "2.3", frozenset(), "text", io.StringIO(), err, lines())  # type: ignore[arg-type]
     assert (code, err.getvalue()) == (EXIT_UNREADABLE, "error: <stdin>: cannot be read: connection reset\n")
+
+
+def _mixed_lines(good: dict, bad: dict, count: int) -> list[bytes]:
+    """`count` JSON lines, every fifth one invalid, every seventh followed by a blank line; fixed ids."""
+    lines = []
+    for index in range(count):
+        footprint = {**(bad if index % 5 == 4 else good), "id": str(uuid.UUID(int=index, version=4))}
+        lines.append(compact(footprint).encode() + b"\n" + (b"\n" if index % 7 == 0 else b""))
+    return lines
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+@pytest.mark.parametrize("damage", ["none", "bad JSON line", "bad UTF-8 line"])
+def test_worker_processes_give_the_single_process_output(
+    good: dict, bad: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str, damage: str
+) -> None:
+    """Same bytes, exit code and error line; small chunks so results cross many chunks and wait in flight."""
+    monkeypatch.setattr(offline, "_CHUNK_LINES", 7)
+    lines = _mixed_lines(good, bad, 150)
+    if damage == "bad JSON line":
+        lines.insert(90, b"{oops\n")
+    elif damage == "bad UTF-8 line":
+        lines.insert(90, b'{"companyName": "M\xfcller"}\n')
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(b"".join(lines))
+    single = run([str(path), str(FOOTPRINTS / "2.3" / "valid")], fmt=fmt)
+    parallel = run([str(path), str(FOOTPRINTS / "2.3" / "valid")], fmt=fmt, parallel_from_bytes=0)
+    assert parallel == single
+    assert single[0] == (EXIT_INVALID if damage == "none" else EXIT_UNREADABLE)
+
+
+def test_small_json_lines_never_start_workers(good: dict, bad: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a worker pool was started for a small file")
+
+    monkeypatch.setattr(offline, "ProcessPoolExecutor", no_pool)
+    path = tmp_path / "small.jsonl"
+    path.write_bytes(b"".join(_mixed_lines(good, bad, 20)))
+    assert run([str(path)])[0] == EXIT_INVALID

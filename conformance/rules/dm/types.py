@@ -45,12 +45,9 @@ def _decimal_fields(spec: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return names, ()
 
 
-def _decimal_issue(value: object, where: tuple[str, ...], spec: str) -> Issue | None:
-    """An Issue when `value` is a number or a malformed string; `where` becomes a pointer only then."""
-    shape = _MINUS_ONLY_DECIMAL if spec in ("2.0", "2.1", "2.2") else _SIGNED_DECIMAL
+def _decimal_issue(value: object, where: tuple[str, ...], spec: str, shape: re.Pattern[str]) -> Issue | None:
+    """An Issue when `value`, not a well-formed decimal string (the caller skips those), is a number or a string."""
     if isinstance(value, str):
-        if shape.fullmatch(value):
-            return None
         sign = "an optional '-'" if shape is _MINUS_ONLY_DECIMAL else "an optional sign"
         return Issue(
             pointer(where),
@@ -72,14 +69,16 @@ def decimal_encoding(footprint: Mapping[str, Any], spec: str) -> Iterator[Issue]
     pcf = pcf_of(footprint)
     dqi = mapping(pcf.get("dqi"))
     pcf_fields, dqi_fields = _decimal_fields(spec)
+    shape = _MINUS_ONLY_DECIMAL if spec in ("2.0", "2.1", "2.2") else _SIGNED_DECIMAL
     located = [(pcf, ("pcf",), pcf_fields), (dqi, ("pcf", "dqi"), dqi_fields)]
     for container, prefix, names in located:
         for name in names:
             value = container.get(name)  # absent, or null: nothing to say about the encoding
-            if value is not None:
-                issue = _decimal_issue(value, (*prefix, name), spec)
-                if issue:
-                    yield issue
+            if value is None or (isinstance(value, str) and shape.fullmatch(value)):
+                continue  # well formed, the common case: decided before any pointer is built
+            issue = _decimal_issue(value, (*prefix, name), spec, shape)
+            if issue:
+                yield issue
     if is_v2(spec):
         for container, prefix, names in ((pcf, ("pcf",), V2_NUMBERS), (dqi, ("pcf", "dqi"), V2_DQI_NUMBERS)):
             for name in names:
