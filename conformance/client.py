@@ -68,9 +68,17 @@ class Response:
 
     @property
     def links(self) -> dict[str, str]:
-        """RFC 8288 Link header by rel (httpx's parser), values as given by the target."""
-        parsed = httpx.Response(self.status, headers=self.headers).links
-        return {str(rel): str(link.get("url", "")) for rel, link in parsed.items()}
+        """RFC 8288 Link header by relation type, parsed by httpx.
+
+        Relation types are case-insensitive and a rel may name several, space-separated
+        (rel="next last"); the first link of each type wins.
+        """
+        found: dict[str, str] = {}
+        for header in self.headers.get_list("link"):
+            for link in httpx.Response(self.status, headers={"link": header}).links.values():
+                for rel in str(link.get("rel", "")).lower().split():
+                    found.setdefault(rel, str(link.get("url", "")))
+        return found
 
 
 def _depth_exceeds(value: Any, limit: int) -> bool:
