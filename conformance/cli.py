@@ -54,6 +54,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--event-timeout", dest="event_timeout_s", type=float, help="seconds to wait for an event callback (default 60)")
     run.add_argument("--lang", choices=("en", "ja"), help="language of the HTML report and summary")
     run.add_argument("--quiet", action="store_true", default=None, help="print only the verdict line")
+    run.add_argument("--max-pages", type=int, help="stop a pagination walk after this many pages (default 1000)")
+    run.add_argument("--seed", dest="fuzz_seed", type=int, help="fuzzing seed (default: derived from the run id, printed)")
+    run.add_argument("--fuzz-budget", type=int, help="fuzzing examples per operation")
+    run.add_argument("--no-fuzz", action="store_true", default=None, help="skip the fuzzing stage (its cases are not run)")
+    run.add_argument("--openapi", help="fuzz with this OpenAPI description instead of the project's own")
+    run.add_argument("--gxd-bom", help="bill of materials (JSON) linking the GxD supply chain (default: the fixture chain)")
 
     serve = commands.add_parser("serve", help="run the embedded reference host alone")
     serve.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free port)")

@@ -122,6 +122,18 @@ class RunOptions(BaseModel):
     event_timeout_s: float = Field(default=60.0, gt=0, le=3600)
     lang: str = "en"
     quiet: bool = False
+    fuzz_seed: int | None = None
+    fuzz_budget: int | None = Field(default=None, gt=0, le=10000)
+    no_fuzz: bool = False
+    openapi: Path | None = None
+    gxd_bom: Path | None = None
+
+    @field_validator("openapi", "gxd_bom")
+    @classmethod
+    def _existing_file(cls, value: Path | None, info: Any) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"--{info.field_name.replace('_', '-')} file not found: {value}")
+        return value
 
     @field_validator("callback_url")
     @classmethod
@@ -173,9 +185,13 @@ def _read_toml(path: Path) -> dict[str, Any]:
     return flat
 
 
+_FLAGS = {"timeout_s": "--timeout", "event_timeout_s": "--event-timeout", "fuzz_seed": "--seed", "select": "-k"}
+
+
 def _one_line(exc: ValidationError) -> str:
     error = exc.errors()[0]
-    where = ".".join(str(part) for part in error["loc"]) or "settings"
+    field = ".".join(str(part) for part in error["loc"]) or "settings"
+    where = _FLAGS.get(field, "--" + field.replace("_", "-"))
     message = str(error["msg"]).removeprefix("Value error, ")
     return f"invalid setting {where}: {message}" if where not in message else message
 

@@ -2,7 +2,8 @@
 
 Implements, from the PACT specification: Authenticate (client credentials,
 HTTP Basic or form credentials, RFC 6749 errors), OpenID Connect discovery,
-ListFootprints with limit and absolute Link rel="next" pagination, v3 filters,
+ListFootprints with limit and absolute Link rel="next" pagination, v3 filters
+and the v2 `$filter` subset,
 GetFootprint, Events (CloudEvents 1.0) with asynchronous answers to requests,
 and the spec's error responses, for /2 (one v2 minor at a time) and /3.
 """
@@ -15,7 +16,7 @@ import json
 import secrets
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -26,7 +27,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from conformance.reference import data as store
-from conformance.reference.events import CallbackSender
+from conformance.reference import odata
+from conformance.reference.events import (
+    DEMO_CALLBACK_CLIENT_ID,
+    DEMO_CALLBACK_CLIENT_SECRET,
+    EVENTS_CONTENT_TYPE,
+    CallbackSender,
+)
 from conformance.versions import VERSIONS
 
 MAX_EVENT_BYTES = 1024 * 1024
@@ -42,17 +49,24 @@ class HostConfig:
     token_lifetime_s: int = 3600
     default_page_size: int = 50
     profiles: frozenset[str] = frozenset()
-    # Credentials the host presents when it calls a requester back (AUTH-R1).
-    callback_client_id: str | None = None
-    callback_client_secret: str | None = None
+    # Credentials the host presents when it calls a requester back (AUTH-R1); the
+    # harness's events host accepts these demo values from the embedded host.
+    callback_client_id: str = DEMO_CALLBACK_CLIENT_ID
+    callback_client_secret: str = DEMO_CALLBACK_CLIENT_SECRET
     callback_verify: Any = True  # ssl.SSLContext trusting the requester, or True
     callback_delay_s: float = 0.05
+    # Test hooks for the faulty-server collection (see conformance/reference/events.py).
+    callback_copies: int = 1  # response events per accepted request (EVT-24: exactly one)
+    callback_path: str = "/{major}/events"  # appended to the request's source (EVT-26)
+    callback_content_type: str = EVENTS_CONTENT_TYPE
+    callback_bearer: bool = True  # present a bearer token from the requester's auth endpoint (AUTH-R1)
+    callback_rewrite: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]] | None = None
     footprints: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def dataset(self, major: int) -> list[dict[str, Any]]:
         spec = self.v2_spec if major == 2 else "3.0"
-        if spec not in self.footprints:
-            self.footprints[spec] = store.load_footprints(spec, self.profiles)
+        if spec not in self.footprints:  # a new dict: an override passed in by a caller is never mutated
+            self.footprints = {**self.footprints, spec: store.load_footprints(spec, self.profiles)}
         return self.footprints[spec]
 
 
@@ -115,7 +129,8 @@ def create_app(config: HostConfig | None = None) -> Starlette:
         if credentials is None:
             return _oauth_error(401, "invalid_client", "client authentication is required")
         cid, secret = credentials
-        valid = secrets.compare_digest(cid, config.client_id) and secrets.compare_digest(secret, config.client_secret)
+        valid = (secrets.compare_digest(cid.encode(), config.client_id.encode())  # bytes: non-ASCII input is no 500
+                 and secrets.compare_digest(secret.encode(), config.client_secret.encode()))
         if not valid:
             return _oauth_error(401, "invalid_client", "client authentication failed")
         grant = form.get("grant_type")
@@ -163,7 +178,7 @@ def create_app(config: HostConfig | None = None) -> Starlette:
         async def endpoint(request: Request) -> Response:
             major = int(request.path_params["major"])
             if major not in (2, 3):
-                return _error(404, "BadRequest", "unknown API version")
+                return _error(404, "NotFound", "unknown API version")
             denied = authorize(request, major)
             if denied is not None:
                 return denied
@@ -192,6 +207,15 @@ def create_app(config: HostConfig | None = None) -> Starlette:
                 footprints = [f for f in footprints if store.matches_v3(f, criteria)]
             except store.FilterError as exc:
                 return _error(400, "BadRequest", str(exc))
+        elif "$filter" in query:  # optional in v2 (FILT-01); the PACT OData subset (FILT-03)
+            criteria = {"$filter": [query["$filter"]]}  # kept on the next link (PAGE-14)
+            try:
+                keep = odata.compile_filter(query["$filter"])
+            except odata.NotSupported as exc:
+                return _error(400, "NotImplemented", str(exc))
+            except odata.ODataError as exc:
+                return _error(400, "BadRequest", str(exc))
+            footprints = [f for f in footprints if keep(f)]
         page = footprints[offset: offset + limit]
         headers = {}
         if offset + limit < len(footprints):
@@ -226,19 +250,10 @@ def create_app(config: HostConfig | None = None) -> Starlette:
             event = json.loads(body)
         except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
             return _error(400, "BadRequest", "event body is not valid JSON")
-        problem = envelope_problem(event, major)
+        problem = envelope_problem(event, major) or data_problem(event, major)
         if problem:
             return _error(400, "BadRequest", problem)
-        types = VERSIONS["3.0" if major == 3 else config.v2_spec].event_types
-        kind = next(k for k, v in types.items() if v == event["type"])
-        if kind == "published":
-            pf_ids = event["data"].get("pfIds")
-            if not isinstance(pf_ids, list) or not pf_ids or not all(_is_uuid(i) for i in pf_ids):
-                return _error(400, "BadRequest", "data.pfIds must be a non-empty array of footprint ids (UUID)")
-        elif kind == "request_created":
-            problem = request_problem(event["data"], major)
-            if problem:
-                return _error(400, "BadRequest", problem)
+        if event_kind(event["type"], major) == "request_created":
             sender.schedule(event, major, config.dataset(major))
         return Response(status_code=200)
 
@@ -278,8 +293,7 @@ def envelope_problem(event: Any, major: int) -> str | None:
     for key in ("id", "source", "type"):
         if not isinstance(event.get(key), str) or not event[key]:
             return f"{key} must be a non-empty string"
-    types = set(VERSIONS["3.0" if major == 3 else "2.3"].event_types.values())
-    if event["type"] not in types:
+    if event_kind(event["type"], major) is None:
         return f"unknown event type for /{major}/events"
     if major == 3:
         if not isinstance(event.get("time"), str):
@@ -291,6 +305,35 @@ def envelope_problem(event: Any, major: int) -> str | None:
     if not isinstance(event.get("data"), dict):
         return "data must be an object"
     return None
+
+
+def event_kind(event_type: str, major: int) -> str | None:
+    """'published', 'request_created', 'request_fulfilled' or 'request_rejected'; None for another type."""
+    types = VERSIONS["3.0" if major == 3 else "2.3"].event_types  # one set of names for all of 2.x
+    return next((kind for kind, name in types.items() if name == event_type), None)
+
+
+def data_problem(event: Mapping[str, Any], major: int) -> str | None:
+    """Why a valid envelope's data does not fit its type (EVT-03: v3 MUST validate, 4xx when invalid)."""
+    kind, data = event_kind(event["type"], major), event["data"]
+    if kind == "published":
+        pf_ids = data.get("pfIds")
+        if not isinstance(pf_ids, list) or not all(_is_uuid(i) for i in pf_ids) or (major == 2 and not pf_ids):
+            return "data.pfIds must be an array of footprint ids (UUID)" + (", not empty" if major == 2 else "")
+        return None  # v3 has no minItems on pfIds (A-29)
+    if kind == "request_created":
+        return request_problem(data, major)
+    if not isinstance(data.get("requestEventId"), str) or not data["requestEventId"]:
+        return "data.requestEventId must be a non-empty string"
+    if kind == "request_fulfilled":
+        pfs = data.get("pfs")
+        if not isinstance(pfs, list) or not all(isinstance(pf, dict) for pf in pfs):
+            return "data.pfs must be an array of footprints"
+        return "data.pfs must not be empty in 3.0" if major == 3 and not pfs else None
+    error = data.get("error")
+    if not isinstance(error, dict) or not all(isinstance(error.get(k), str) and error[k] for k in ("code", "message")):
+        return "data.error must be an object with a code and a message"
+    return None  # an unknown requestEventId is accepted: the event is valid (EVT-42, A-19)
 
 
 def request_problem(data: Mapping[str, Any], major: int) -> str | None:

@@ -6,6 +6,10 @@ else /auth/token, HTTP Basic client credentials) and POSTs one fulfilled or
 rejected CloudEvent to {source}/{major}/events. Deliveries are retried a few
 times with back-off; the reference host keeps retries short (seconds, not the
 spec's days) because it is a demonstration and test host.
+
+The HostConfig fields `callback_copies`, `callback_path`, `callback_content_type`,
+`callback_bearer` and `callback_rewrite` are test hooks: the faulty-server
+collection (tests/faults/events.py) bends one of them to break exactly one rule.
 """
 
 from __future__ import annotations
@@ -27,6 +31,12 @@ if TYPE_CHECKING:
 
 LOG = logging.getLogger("pact_conformance.reference")
 RETRY_DELAYS_S = (0.2, 0.5, 1.0)
+EVENTS_CONTENT_TYPE = "application/cloudevents+json; charset=UTF-8"
+# The embedded host authenticates at the harness's events host with these demo
+# credentials; the harness's listener accepts exactly them (docs/divergences/events.md).
+DEMO_CALLBACK_CLIENT_ID = "pact-conformance-callback"
+DEMO_CALLBACK_CLIENT_SECRET = "pact-conformance-callback-secret"
+SOURCE = "//reference.pact-conformance/host"
 
 
 class CallbackSender:
@@ -52,8 +62,7 @@ class CallbackSender:
             matches = [f for f in dataset if store.matches_v3(f, criteria)]
         else:
             matches = [f for f in dataset if store.matches_fragment(f, data.get("pf") or {})]
-        base = {"specversion": "1.0", "id": str(uuid.uuid4()), "source": "//reference.pact-conformance/host",
-                "time": store.now_utc()}
+        base = {"specversion": "1.0", "id": str(uuid.uuid4()), "source": SOURCE, "time": store.now_utc()}
         if matches:
             return {**base, "type": types["request_fulfilled"],
                     "data": {"requestEventId": request_event["id"], "pfs": matches}}
@@ -64,48 +73,54 @@ class CallbackSender:
 
     async def _answer(self, request_event: dict[str, Any], major: int, dataset: list[dict[str, Any]]) -> None:
         await asyncio.sleep(self.config.callback_delay_s)
-        source = str(request_event.get("source", ""))
+        source = str(request_event.get("source", "")).rstrip("/")
         parts = urlsplit(source)
         if parts.scheme != "https" or not parts.hostname:  # EVT-25: validate source before calling it
             LOG.info("not answering request %s: source %r is not an https URL", request_event.get("id"), source)
             return
-        event = self.response_event(request_event, major, dataset)
+        for _ in range(self.config.callback_copies):
+            event = self.response_event(request_event, major, dataset)
+            if self.config.callback_rewrite is not None:
+                event = self.config.callback_rewrite(event, request_event)
+            await self._deliver(event, source, source + self.config.callback_path.format(major=major))
+
+    async def _deliver(self, event: dict[str, Any], source: str, url: str) -> None:
+        """POST one event, retrying briefly (EVT-27); a fresh token per attempt covers expiry (AUTH-R4)."""
         for attempt, delay in enumerate((0.0, *RETRY_DELAYS_S)):
             await asyncio.sleep(delay)
             try:
                 async with httpx.AsyncClient(verify=self.config.callback_verify, timeout=10.0,
                                              follow_redirects=False, trust_env=False) as client:
-                    token = await self._token(client, source.rstrip("/"))
-                    response = await client.post(
-                        f"{source.rstrip('/')}/{major}/events",
-                        content=_dumps(event),
-                        headers={"Content-Type": "application/cloudevents+json; charset=UTF-8",
-                                 "Authorization": f"Bearer {token}"},
-                    )
+                    headers = {"Content-Type": self.config.callback_content_type}
+                    if self.config.callback_bearer:
+                        headers["Authorization"] = f"Bearer {await self._token(client, source)}"
+                    response = await client.post(url, content=json.dumps(event).encode("utf-8"), headers=headers)
                 if response.status_code == 200:
                     self.delivered.append(event)
                     return
                 LOG.info("callback attempt %d answered %d", attempt + 1, response.status_code)
-            except (httpx.HTTPError, ValueError, KeyError) as exc:
+            except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
                 LOG.info("callback attempt %d failed: %s", attempt + 1, exc)
 
     async def _token(self, client: httpx.AsyncClient, source: str) -> str:
-        """Authenticate at the requester's host: discovery first, then /auth/token (AUTH-R2)."""
-        token_url = f"{source}/auth/token"
-        discovery = await client.get(f"{source}/.well-known/openid-configuration")
-        if discovery.status_code == 200:
-            endpoint = discovery.json().get("token_endpoint")
-            if isinstance(endpoint, str) and endpoint.startswith("https://"):
-                token_url = endpoint
+        """Authenticate at the requester's host: discovery first, then /auth/token (AUTH-R2, AUTH-R3)."""
         response = await client.post(
-            token_url,
+            await self._token_url(client, source),
             data={"grant_type": "client_credentials"},
-            auth=(self.config.callback_client_id or "", self.config.callback_client_secret or ""),
+            auth=(self.config.callback_client_id, self.config.callback_client_secret),
             headers={"Accept": "application/json"},
         )
         response.raise_for_status()
         return str(response.json()["access_token"])
 
-
-def _dumps(event: dict[str, Any]) -> bytes:
-    return json.dumps(event).encode("utf-8")
+    @staticmethod
+    async def _token_url(client: httpx.AsyncClient, source: str) -> str:
+        """The discovered https token_endpoint, else {source}/auth/token when discovery fails in any way."""
+        try:
+            discovery = await client.get(f"{source}/.well-known/openid-configuration")
+            endpoint = discovery.json().get("token_endpoint") if discovery.status_code == 200 else None
+        except (httpx.HTTPError, ValueError, AttributeError):
+            endpoint = None
+        if isinstance(endpoint, str) and endpoint.startswith("https://"):
+            return endpoint
+        return f"{source}/auth/token"

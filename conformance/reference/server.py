@@ -15,7 +15,7 @@ from typing import Any
 
 import uvicorn
 
-from conformance.reference.tls import RunCA
+from conformance.reference.tls import RunCA, ServerCertificate
 
 ASGIApp = Callable[..., Any]
 
@@ -27,7 +27,7 @@ class ServerError(RuntimeError):
 class ThreadedServer:
     """A uvicorn server bound to host:port (0 = ephemeral), TLS when `tls` is given."""
 
-    def __init__(self, app: ASGIApp, *, tls: RunCA | None, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, app: ASGIApp, *, tls: RunCA | ServerCertificate | None, host: str = "127.0.0.1", port: int = 0) -> None:
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         # Inherited by accepted connections: without it, Nagle plus delayed ACKs add ~40 ms to every response.

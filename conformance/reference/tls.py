@@ -10,6 +10,14 @@ from pathlib import Path
 import trustme
 
 
+@dataclass(frozen=True)
+class ServerCertificate:
+    """The two files a TLS server needs: what ThreadedServer takes."""
+
+    server_cert_pem: Path
+    server_key_pem: Path
+
+
 @dataclass
 class RunCA:
     """A CA generated for one run, with its PEM files in a private temp dir."""

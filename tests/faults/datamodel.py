@@ -43,6 +43,7 @@ def _faults_for(spec: str) -> list[Fault]:
             kills=frozenset({AREA_CASES[area]}),
             specs=(spec,),
             overrides={"footprints": {key: _swap_in(spec, invalid)}},
+            collateral=frozenset({"EVT-REQUEST-FULFILLED"}),  # the callback delivers the broken footprint too
         )
     return list(faults.values())
 
