@@ -60,7 +60,9 @@ class Authenticator:
                         body = response.json()
                     except BadBody:
                         body = None
-                    if isinstance(body, dict) and isinstance(body.get("token_endpoint"), str):
+                    endpoint = body.get("token_endpoint") if isinstance(body, dict) else None
+                    # Never POST credentials to a plain-HTTP endpoint a target advertises (TLS-06).
+                    if isinstance(endpoint, str) and endpoint.startswith("https://"):
                         self._discovery = body
         return self._discovery
 

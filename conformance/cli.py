@@ -17,6 +17,7 @@ from typing import NoReturn, TextIO
 
 from conformance import __version__
 from conformance.config import ConfigError, build_settings
+from conformance.report.labels import labels_for
 from conformance.versions import DEFAULT_SPEC, SPEC_VERSIONS
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
@@ -54,6 +55,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--event-timeout", dest="event_timeout_s", type=float, help="seconds to wait for an event callback (default 60)")
     run.add_argument("--lang", choices=("en", "ja"), help="language of the HTML report and summary")
     run.add_argument("--quiet", action="store_true", default=None, help="print only the verdict line")
+    run.add_argument("--expired-token", help="an expired access token of the target, to test expiry (prefer the "
+                     "environment variable PACT_EXPIRED_TOKEN: command lines are visible to other users)")
     run.add_argument("--max-pages", type=int, help="stop a pagination walk after this many pages (default 1000)")
     run.add_argument("--seed", dest="fuzz_seed", type=int, help="fuzzing seed (default: derived from the run id, printed)")
     run.add_argument("--fuzz-budget", type=int, help="fuzzing examples per operation")
@@ -100,12 +103,14 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return _die(str(exc), EXIT_FAIL, err)
     result = output.result
     summary = result.summary()
-    print(f"Verdict: {result.verdict.value} — mandatory {summary['mandatory']['passed']} passed, "
-          f"{summary['mandatory']['failed']} failed, {summary['mandatory']['error']} error, "
-          f"{summary['mandatory']['skipped']} not run; optional warnings {summary['warnings']}", file=out)
+    labels = labels_for(settings.options.lang)
+    verdict = result.verdict.value if settings.options.lang == "en" else labels[result.verdict.value]
+    print(labels["cli_summary"].format(verdict=verdict, warnings=summary["warnings"],
+                                       **summary["mandatory"]), file=out)
     if len(result.profile_verdicts()) > 1:
-        print("  " + ", ".join(f"{k}: {v.value}" for k, v in result.profile_verdicts().items()), file=out)
-    print(f"Reports: {output.report_dir}/report.html (also report.json, junit.xml, allure-results/)", file=out)
+        print("  " + ", ".join(f"{labels.get(k, k)}: {labels[v.value]}" for k, v in result.profile_verdicts().items()),
+              file=out)
+    print(labels["cli_reports"].format(path=output.report_dir / "report.html"), file=out)
     return EXIT_OK if result.verdict.value == "conformant" else EXIT_FAIL
 
 

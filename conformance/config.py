@@ -206,6 +206,8 @@ def build_settings(cli: Mapping[str, Any], env: Mapping[str, str]) -> Settings:
         merged["client_id"] = env["PACT_CLIENT_ID"]
     if env.get("PACT_CLIENT_SECRET"):
         merged["client_secret"] = env["PACT_CLIENT_SECRET"]
+    if env.get("PACT_EXPIRED_TOKEN"):
+        merged["expired_token"] = env["PACT_EXPIRED_TOKEN"]
     merged.update({k: v for k, v in cli.items() if v is not None and k != "config"})
 
     if isinstance(merged.get("profiles"), str):

@@ -9,6 +9,7 @@ inert for tests that are not conformance cases.
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -46,6 +47,7 @@ class RunContext:
     standalone: bool = False  # created by the plugin (plain pytest), not by the CLI
     resources: ExitStack = field(default_factory=ExitStack)
     shared: dict[str, Any] = field(default_factory=dict)  # per-run state cases share (e.g. the listener)
+    run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])  # also seeds fuzzing when no --seed
 
     def close(self) -> None:
         self.session.close()
@@ -68,6 +70,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--pact-insecure-tls", action="store_true", default=None, help="do not verify TLS (reported)")
     group.addoption("--pact-timeout", type=float, help="per-request timeout in seconds")
     group.addoption("--pact-official-only", action="store_true", default=None, help="run only official PACT cases")
+    group.addoption("--pact-seed", type=int, help="fuzzing seed")
+    group.addoption("--pact-fuzz-budget", type=int, help="fuzzing examples per operation")
+    group.addoption("--pact-no-fuzz", action="store_true", default=None, help="skip the fuzzing stage")
+    group.addoption("--pact-openapi", help="OpenAPI description to fuzz with")
+    group.addoption("--pact-expired-token", help="an expired token of the target (or PACT_EXPIRED_TOKEN)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -91,7 +98,9 @@ def _standalone_context(config: pytest.Config) -> RunContext:
         "client_id": option("--pact-client-id"), "spec": option("--pact-spec"),
         "profiles": option("--pact-profile"), "ca_cert": option("--pact-ca-cert"),
         "insecure_tls": option("--pact-insecure-tls"), "timeout_s": option("--pact-timeout"),
-        "official_only": option("--pact-official-only"),
+        "official_only": option("--pact-official-only"), "fuzz_seed": option("--pact-seed"),
+        "fuzz_budget": option("--pact-fuzz-budget"), "no_fuzz": option("--pact-no-fuzz"),
+        "openapi": option("--pact-openapi"), "expired_token": option("--pact-expired-token"),
     }
     try:
         settings = build_settings(cli, os.environ)

@@ -91,10 +91,14 @@ class RunResult:
     insecure_tls: bool = False
     selection: str | None = None
     notes: list[str] = field(default_factory=list)
+    interrupted: bool = False
 
     @property
     def verdict(self) -> Verdict:
-        return verdict_of(self.cases)
+        verdict = verdict_of(self.cases)
+        if self.interrupted and verdict is Verdict.CONFORMANT:
+            return Verdict.INCOMPLETE  # cases that never ran cannot have passed
+        return verdict
 
     def profile_verdicts(self) -> dict[str, Verdict]:
         """Separate verdicts: 'pact' over PACT cases, one per selected profile over its cases."""
@@ -131,6 +135,7 @@ class RunResult:
             "verdict": self.verdict.value,
             "verdicts": {k: v.value for k, v in self.profile_verdicts().items()},
             "insecure_tls": self.insecure_tls,
+            "interrupted": self.interrupted,
             "selection": self.selection,
             "summary": self.summary(),
             "notes": self.notes,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import socket
 import ssl
 import sys
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -21,6 +20,7 @@ from conformance.evidence import SecretBook
 from conformance.plugin import CONTEXT_KEY, RunContext
 from conformance.reference.host import ReferenceHost
 from conformance.report import write_reports
+from conformance.report.labels import case_title, labels_for
 from conformance.results import CaseOutcome, RunResult
 from conformance.session import TargetSession, ssl_context
 
@@ -47,14 +47,17 @@ def open_context(settings: Settings, secrets: SecretBook) -> RunContext:
 
     stack = ExitStack()
     target = settings.target
+    options = settings.options
     if target is None:
         host = stack.enter_context(ReferenceHost(settings.spec, settings.profiles))
         target = host.target(settings.spec, settings.profiles)
+        if options.expired_token is None:
+            options = options.model_copy(update={"expired_token": host.expired_token()})
     secrets.add_client(target.client_id, target.client_secret.get_secret_value())
-    if settings.options.expired_token is not None:
-        secrets.add(settings.options.expired_token.get_secret_value(), "bearer-token")
-    session = TargetSession(target, settings.options, secrets)
-    return RunContext(session, target.spec, target.profiles, settings.options, resources=stack)
+    if options.expired_token is not None:
+        secrets.add(options.expired_token.get_secret_value(), "bearer-token")
+    session = TargetSession(target, options, secrets)
+    return RunContext(session, target.spec, target.profiles, options, resources=stack)
 
 
 def check_reachable(url: str, timeout_s: float) -> None:
@@ -115,12 +118,16 @@ class _Inject:
         config.stash[CONTEXT_KEY] = self.context
 
 
-def _progress(out: TextIO) -> Any:
+def _progress(out: TextIO, lang: str) -> Any:
+    labels = labels_for(lang)
+
     def show(outcome: CaseOutcome, total: int) -> None:
         done = show.count = getattr(show, "count", 0) + 1  # type: ignore[attr-defined]
         official = outcome.spec.official or "-"
-        need = "mandatory" if outcome.mandatory else "optional"
-        line = f"[{done:>3}/{total}] {outcome.outcome.value.upper():<7} {outcome.spec.id:<28} {official:<6} {need:<9} {outcome.spec.title}"
+        need = labels["mandatory"] if outcome.mandatory else labels["optional"]
+        word = outcome.outcome.value.upper() if lang == "en" else labels[outcome.outcome.value]
+        title = case_title(outcome.spec.id, outcome.spec.title, lang)
+        line = f"[{done:>3}/{total}] {word:<7} {outcome.spec.id:<28} {official:<6} {need:<9} {title}"
         if outcome.outcome.value in ("failed", "error", "skipped") and outcome.message:
             line += f"\n{'':>10}↳ {outcome.message.splitlines()[0][:160]}"
         print(line, file=out, flush=True)
@@ -136,18 +143,19 @@ def run(settings: Settings, *, out: TextIO = sys.stdout) -> RunOutput:
     target = context.session.target
     report_dir = settings.options.report_dir or default_report_dir()
     try:
-        tls_notes: list[str] = []
+        run_notes: list[str] = []
         for url in sorted({target.base_url, target.auth_url}):
             check_reachable(url, settings.options.timeout_s)
             problem = tls_problem(url, ssl_context(target), settings.options.timeout_s)
             if problem:
-                tls_notes.append(problem)
+                run_notes.append(problem)
                 print(f"WARNING: {problem}", file=out)
         report_dir.mkdir(parents=True, exist_ok=True)
         if not settings.options.quiet:
-            context.on_outcome = _progress(out)
-            where = "embedded reference host" if target.embedded else target.base_url
-            print(f"PACT {target.spec} conformance run against {where}"
+            context.on_outcome = _progress(out, settings.options.lang)
+            labels = labels_for(settings.options.lang)
+            where = labels["embedded_host"] if target.embedded else target.base_url
+            print(labels["cli_run"].format(spec=target.spec, where=where)
                   + (f" (profiles: {', '.join(sorted(target.profiles))})" if target.profiles else ""), file=out)
             if target.insecure_tls:
                 print("WARNING: TLS verification is OFF (--insecure-tls); this is recorded in the report", file=out)
@@ -164,7 +172,10 @@ def run(settings: Settings, *, out: TextIO = sys.stdout) -> RunOutput:
     if code == pytest.ExitCode.NO_TESTS_COLLECTED or (code == 0 and not context.outcomes):
         raise ConfigError(f"no case matches the selection {settings.options.select!r}" if settings.options.select
                           else "no conformance case applies to this spec version and profile")
-    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+    interrupted = code == pytest.ExitCode.INTERRUPTED
+    if interrupted:
+        run_notes.append("run interrupted: the report holds the cases that finished before it")
+    elif code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         raise RunError(f"the case runner stopped abnormally (pytest exit code {int(code)})")
     result = RunResult(
         tool_version=__version__,
@@ -181,10 +192,11 @@ def run(settings: Settings, *, out: TextIO = sys.stdout) -> RunOutput:
         started_at=started.isoformat().replace("+00:00", "Z"),
         finished_at=datetime.now(timezone.utc).isoformat().replace("+00:00", "Z"),
         cases=context.outcomes,
-        run_id=uuid.uuid4().hex[:12],
+        run_id=context.run_id,
         insecure_tls=target.insecure_tls,
         selection=settings.options.select,
-        notes=tls_notes,
+        notes=run_notes,
+        interrupted=interrupted,
     )
     write_reports(result, report_dir, secrets, lang=settings.options.lang)
     if settings.options.report_dir is None:

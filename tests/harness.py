@@ -47,6 +47,8 @@ def run_target(target: Target, report_dir: Path, **options: Any) -> RunOutput:
 
 def run_host(host: ReferenceHost, report_dir: Path, spec: str, profiles: frozenset[str] = frozenset(),
              **options: Any) -> RunOutput:
+    """Run against the host as the CLI does for the embedded host: with an expired token of the host."""
+    options.setdefault("expired_token", host.expired_token())
     return run_target(target_of(host, spec, profiles), report_dir, **options)
 
 

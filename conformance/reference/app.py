@@ -55,6 +55,7 @@ class HostConfig:
     callback_client_secret: str = DEMO_CALLBACK_CLIENT_SECRET
     callback_verify: Any = True  # ssl.SSLContext trusting the requester, or True
     callback_delay_s: float = 0.05
+    callback_hosts: frozenset[str] = frozenset({"127.0.0.1", "localhost", "::1"})  # where callbacks may go
     # Test hooks for the faulty-server collection (see conformance/reference/events.py).
     callback_copies: int = 1  # response events per accepted request (EVT-24: exactly one)
     callback_path: str = "/{major}/events"  # appended to the request's source (EVT-26)
@@ -91,6 +92,12 @@ class TokenStore:
     def issue(self) -> str:
         token = secrets.token_urlsafe(32)
         self._expiry[token] = time.monotonic() + self.lifetime_s
+        return token
+
+    def issue_expired(self) -> str:
+        """A token that was valid once and has expired: lets a run test expiry without waiting (AUTH-11)."""
+        token = secrets.token_urlsafe(32)
+        self._expiry[token] = time.monotonic() - 1
         return token
 
     def state(self, token: str) -> str:

@@ -78,6 +78,11 @@ class CallbackSender:
         if parts.scheme != "https" or not parts.hostname:  # EVT-25: validate source before calling it
             LOG.info("not answering request %s: source %r is not an https URL", request_event.get("id"), source)
             return
+        if parts.hostname.lower() not in self.config.callback_hosts:
+            # The reference host is a local test and demo host: it never calls out beyond the allowed hosts,
+            # whatever `source` a client (or a fuzzer) names.
+            LOG.info("not answering request %s: source host %r is not allowed", request_event.get("id"), parts.hostname)
+            return
         for _ in range(self.config.callback_copies):
             event = self.response_event(request_event, major, dataset)
             if self.config.callback_rewrite is not None:

@@ -47,6 +47,10 @@ class ReferenceHost:
             spec=spec or self.spec, profiles=profiles, ca_cert=self.ca.ca_pem, embedded=True,
         )
 
+    def expired_token(self) -> SecretStr:
+        """An expired token of this host, handed to the harness as if the user had supplied one."""
+        return SecretStr(self.app.state.tokens.issue_expired())
+
     def __enter__(self) -> ReferenceHost:
         self.server.start()
         return self

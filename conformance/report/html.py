@@ -6,7 +6,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from conformance.report.labels import labels_for
+from conformance.report.labels import case_title, labels_for
 from conformance.results import RunResult
 
 _ENV = Environment(
@@ -16,7 +16,10 @@ _ENV = Environment(
 
 
 def render_html(result: RunResult, lang: str = "en") -> str:
-    return _ENV.get_template("report.html.j2").render(r=result.to_dict(), L=labels_for(lang), lang=lang)
+    report = result.to_dict()
+    for case in report["cases"]:
+        case["title"] = case_title(case["id"], case["title"], lang)
+    return _ENV.get_template("report.html.j2").render(r=report, L=labels_for(lang), lang=lang)
 
 
 def write_html(result: RunResult, path: Path, lang: str = "en") -> None:

@@ -51,6 +51,10 @@ LABELS: dict[str, dict[str, str]] = {
         "severity": "Severity",
         "footprint": "Footprint",
         "truncated": "(truncated)",
+        "cli_summary": "Verdict: {verdict} — mandatory {passed} passed, {failed} failed, {error} error, {skipped} not run; optional warnings {warnings}",
+        "cli_reports": "Reports: {path} (also report.json, junit.xml, allure-results/)",
+        "cli_run": "PACT {spec} conformance run against {where}",
+        "embedded_host": "embedded reference host",
     },
     "ja": {
         "title": "PACT 適合性試験レポート",
@@ -97,9 +101,22 @@ LABELS: dict[str, dict[str, str]] = {
         "severity": "重大度",
         "footprint": "フットプリント",
         "truncated": "(以下省略)",
+        "cli_summary": "判定: {verdict} — 必須 合格 {passed}、不合格 {failed}、エラー {error}、未実施 {skipped}; 任意ケースの警告 {warnings}",
+        "cli_reports": "レポート: {path} (report.json、junit.xml、allure-results/ も出力)",
+        "cli_run": "PACT {spec} 適合性試験 対象: {where}",
+        "embedded_host": "組み込みリファレンスホスト",
     },
 }
 
 
 def labels_for(lang: str) -> dict[str, str]:
     return LABELS.get(lang, LABELS["en"])
+
+
+def case_title(case_id: str, english_title: str, lang: str) -> str:
+    """A case's title in the report language; English is the declaration itself."""
+    if lang == "ja":
+        from conformance.report.titles_ja import CASE_TITLES_JA
+
+        return CASE_TITLES_JA.get(case_id, english_title)
+    return english_title
