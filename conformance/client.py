@@ -15,7 +15,7 @@ import ssl
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import httpx
@@ -23,6 +23,10 @@ import httpx
 from conformance.evidence import EvidenceLog, Exchange, SecretBook, excerpt
 
 MAX_JSON_DEPTH = 200
+# After this many consecutive timeouts an origin counts as not answering: a silent target then costs
+# a few timeouts, not one per request of every case.
+SILENT_AFTER_TIMEOUTS = 3
+HEAD_BYTES = 64 * 1024  # what is kept of a body that exceeds the size cap
 
 
 class TargetError(Exception):
@@ -51,7 +55,7 @@ class Response:
     def json(self) -> Any:
         """Parse the body as JSON; BadBody with a reason a vendor understands otherwise."""
         if self.truncated:
-            raise BadBody(f"response body exceeds the size cap ({len(self.body)} bytes read)")
+            raise BadBody("response body exceeds the size cap or was cut off; it is not parsed")
         try:
             text = self.body.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -94,6 +98,45 @@ def _depth_exceeds(value: Any, limit: int) -> bool:
     return False
 
 
+def _head(chunks: list[bytes], last: bytes = b"") -> bytes:
+    """The first HEAD_BYTES of a body that will not be kept whole (enough for evidence)."""
+    head = bytearray()
+    for chunk in [*chunks, last]:
+        head += chunk[: HEAD_BYTES - len(head)]
+        if len(head) >= HEAD_BYTES:
+            break
+    return bytes(head)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+class _Body(NamedTuple):
+    data: bytes
+    truncated: bool = False
+    error: str | None = None
+    unfinished: bool = False  # the target never finished the body in time (counts towards "not answering")
+
+
+class _NotAnswering:
+    """Consecutive requests without a complete answer, per origin and per resource (origin and path).
+
+    After SILENT_AFTER_TIMEOUTS in a row the key is blocked: a silent or endlessly streaming target
+    costs a few timeouts, not one per request of every case.
+    """
+
+    def __init__(self) -> None:
+        self._streak: dict[str, int] = {}
+
+    def blocked(self, key: str) -> bool:
+        return self._streak.get(key, 0) >= SILENT_AFTER_TIMEOUTS
+
+    def record(self, key: str, *, unanswered: bool) -> None:
+        self._streak[key] = self._streak.get(key, 0) + 1 if unanswered else 0
+
+
 def basic_credentials(client_id: str, client_secret: str) -> str:
     """HTTP Basic header value (RFC 7617) as PACT's Authenticate action asks for."""
     return "Basic " + base64.b64encode(f"{client_id}:{client_secret}".encode()).decode()
@@ -126,6 +169,7 @@ class PactClient:
         self.timeout_s = timeout_s
         self.max_body_bytes = max_body_bytes
         self._evidence = evidence
+        self._silent = _NotAnswering()
         self._http = httpx.Client(
             verify=verify,
             timeout=httpx.Timeout(timeout_s),
@@ -166,39 +210,58 @@ class PactClient:
         exchange = self._record_request(request, note)
         started = time.monotonic()
         deadline = started + self.timeout_s * 3
+        origin = _origin(str(request.url))
+        resource = origin + urlsplit(str(request.url)).path
+        if self._silent.blocked(origin):
+            return self._fail(exchange, started, (
+                f"not sent: the last {SILENT_AFTER_TIMEOUTS} requests to {origin} got no complete answer within the "
+                f"timeout ({self.timeout_s:g} s); the target is treated as not answering for the rest of the run"))
+        if self._silent.blocked(resource):
+            return self._fail(exchange, started, (
+                f"not sent: the last {SILENT_AFTER_TIMEOUTS} responses from {resource} never finished within "
+                f"{self.timeout_s * 3:g} s; it is treated as not answering for the rest of the run"))
         try:
             response = self._http.send(request, stream=True)
         except httpx.TimeoutException:
+            self._silent.record(origin, unanswered=True)
             return self._fail(exchange, started, f"no response within {self.timeout_s:g} s (timeout)")
         except httpx.HTTPError as exc:
             return self._fail(exchange, started, _describe_transport_error(exc))
         try:
-            body, truncated, error = self._read_capped(response, deadline)
+            body = self._read_capped(response, deadline)
         finally:
             response.close()
-        self._record_response(exchange, response, body, truncated, started, error)
-        if error:
-            raise TargetError(error)
-        return Response(response.status_code, response.headers, body, truncated, str(request.url), exchange)
+        self._silent.record(origin, unanswered=body.unfinished)
+        self._silent.record(resource, unanswered=body.unfinished)
+        self._record_response(exchange, response, body.data, body.truncated, started, body.error)
+        if body.error:
+            raise TargetError(body.error)
+        return Response(response.status_code, response.headers, body.data, body.truncated, str(request.url), exchange)
 
-    def _read_capped(self, response: httpx.Response, deadline: float) -> tuple[bytes, bool, str | None]:
+    def _read_capped(self, response: httpx.Response, deadline: float) -> _Body:
+        """The body if it fits in max_body_bytes; else only its head, marked truncated.
+
+        A truncated body is never parsed, so an oversized answer costs a few chunks of memory,
+        not a buffer of the cap's size per request.
+        """
         chunks: list[bytes] = []
         size = 0
         try:
             for chunk in response.iter_bytes():
-                chunks.append(chunk)
                 size += len(chunk)
                 if size > self.max_body_bytes:
-                    return b"".join(chunks)[: self.max_body_bytes], True, None
+                    return _Body(_head(chunks, chunk), truncated=True)
+                chunks.append(chunk)
                 if time.monotonic() > deadline:
-                    return b"".join(chunks), True, (
-                        f"response body still streaming after {self.timeout_s * 3:g} s; reading stopped"
-                    )
+                    return _Body(_head(chunks), truncated=True, unfinished=True, error=(
+                        f"response body still streaming after {self.timeout_s * 3:g} s; reading stopped"))
         except httpx.TimeoutException:
-            return b"".join(chunks), True, f"response body stalled for more than {self.timeout_s:g} s (timeout)"
+            return _Body(_head(chunks), truncated=True, unfinished=True,
+                         error=f"response body stalled for more than {self.timeout_s:g} s (timeout)")
         except httpx.HTTPError as exc:
-            return b"".join(chunks), True, f"response body broken off: {_describe_transport_error(exc)}"
-        return b"".join(chunks), False, None
+            return _Body(_head(chunks), truncated=True,
+                         error=f"response body broken off: {_describe_transport_error(exc)}")
+        return _Body(b"".join(chunks))
 
     def _record_request(self, request: httpx.Request, note: str | None) -> Exchange:
         body: str | None = None

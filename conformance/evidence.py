@@ -102,7 +102,12 @@ def excerpt(data: bytes | str | None, limit: int = BODY_EXCERPT_CHARS) -> tuple[
     """Printable excerpt of a body: invalid UTF-8 is shown with replacement characters."""
     if data is None:
         return None, False
-    text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
+    if isinstance(data, bytes):  # decode only what can be shown (a UTF-8 character is at most 4 bytes)
+        text = data[: limit * 4].decode("utf-8", errors="replace")
+        if len(data) > limit * 4:
+            return text[:limit], True
+    else:
+        text = data
     if len(text) > limit:
         return text[:limit], True
     return text, False

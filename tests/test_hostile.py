@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 import time
@@ -42,9 +43,9 @@ def _assert_controlled(result_cases: list, case_id: str = "LIST-OK") -> str:
 @pytest.mark.parametrize(
     ("scenario", "reason"),
     [
-        ("slow", "timeout"),
+        ("slow", "timeout|not answering"),
         ("huge", "size cap"),
-        ("endless", "still streaming"),
+        ("endless", "still streaming|not answering"),
         ("malformed-json", "not valid JSON"),
         ("invalid-utf8", "not valid UTF-8"),
         ("deep-json", "nested"),
@@ -59,10 +60,10 @@ def test_misbehaving_target_gives_failed_cases_not_crashes(scenario: str, reason
         output = run_target(_target(server.url, ca), tmp_path, timeout_s=TIMEOUT_S)
     elapsed = time.monotonic() - started
     message = _assert_controlled(output.result.cases)
-    assert reason in message, message
+    assert re.search(reason, message), message
     assert output.result.verdict is Verdict.NOT_CONFORMANT
-    # Bound: every request ends within 3 x timeout; cases make a handful of requests each.
-    assert elapsed < 3 * TIMEOUT_S * 4 * max(len(output.result.cases), 1) + 10
+    # Bound: a target that never completes an answer is given up after a few requests (not one per case).
+    assert elapsed < 60, f"{elapsed:.0f} s"
 
 
 def test_silent_server_times_out_everywhere(tmp_path: Path) -> None:
@@ -71,9 +72,14 @@ def test_silent_server_times_out_everywhere(tmp_path: Path) -> None:
         started = time.monotonic()
         output = run_target(_target(url, None), tmp_path, timeout_s=TIMEOUT_S)
     cases = output.result.cases
-    assert time.monotonic() - started < 3 * TIMEOUT_S * 4 * len(cases) + 10
-    assert all(c.outcome is Outcome.FAILED for c in cases), [(c.spec.id, c.outcome, c.message) for c in cases]
+    # After three timeouts the target counts as not answering: a silent target costs seconds, not minutes.
+    assert time.monotonic() - started < 60
+    assert output.result.verdict is Verdict.NOT_CONFORMANT
+    assert not [c for c in cases if c.outcome is Outcome.ERROR]
+    core = [c for c in cases if c.spec.id in ("AUTH-TOKEN", "LIST-OK", "GET-OK")]
+    assert core and all(c.outcome is Outcome.FAILED for c in core)
     assert any("timeout" in c.message for c in cases)
+    assert any("not answering" in c.message for c in cases)
 
 
 @pytest.mark.parametrize("scenario", ["offsite-next", "redirect-offsite"])
