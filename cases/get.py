@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from cases._footprints import (
-    MAX_GETS, NIL_UUID, get_footprint, json_object, latest_by_id, version_of, without_nulls,
+    MAX_GETS, NIL_UUID, get_footprint, latest_by_id, version_of, without_nulls,
 )
 from conformance.catalog import case
 from conformance.expect import expect, expect_data_object, expect_json, expect_json_content_type, expect_status

@@ -1,6 +1,7 @@
-"""`pact-conformance run | serve | validate | cases`: argument parsing and exit codes only.
+"""`pact-conformance run | serve | validate | cases | round | merge | history`: argument parsing and exit codes only.
 
-Exit codes: 0 conformant (or valid), 1 not conformant / incomplete (or invalid),
+Exit codes: 0 conformant (or valid), 1 not conformant / incomplete (or invalid;
+with `run --fail-on regression`: only a new mandatory failure vs the baseline),
 2 usage or configuration error, 3 target unreachable. Errors are one line on
 stderr, never a traceback.
 """
@@ -13,14 +14,18 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from conformance import __version__
-from conformance.config import ConfigError, build_settings
+from conformance.config import FAIL_ON_CHOICES, ConfigError, build_settings
 from conformance.report.labels import labels_for
 from conformance.versions import DEFAULT_SPEC, SPEC_VERSIONS
 
+if TYPE_CHECKING:
+    from conformance.results import RunResult
+
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
+DEFAULT_ROUNDS_DB = Path("reports") / "rounds.db"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -63,6 +68,10 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--no-fuzz", action="store_true", default=None, help="skip the fuzzing stage (its cases are not run)")
     run.add_argument("--openapi", help="fuzz with this OpenAPI description instead of the project's own")
     run.add_argument("--gxd-bom", help="bill of materials (JSON) linking the GxD supply chain (default: the fixture chain)")
+    run.add_argument("--baseline", type=Path, metavar="REPORT_JSON",
+                     help="a previous run's report.json: report new failures, fixes and other changes")
+    run.add_argument("--fail-on", choices=FAIL_ON_CHOICES, help="exit 1 when the run is not conformant (default) or only on "
+                     "a regression: a mandatory case fails that did not fail in the --baseline")
 
     serve = commands.add_parser("serve", help="run the embedded reference host alone")
     serve.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free port)")
@@ -74,6 +83,22 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--spec", default=DEFAULT_SPEC, help=f"spec version ({', '.join(SPEC_VERSIONS)})")
     validate.add_argument("--profile", action="append", dest="profiles", help="extra profile, e.g. gxd")
     validate.add_argument("--format", choices=("text", "json"), default="text")
+
+    round_ = commands.add_parser("round", help="run a certification round over a roster of solutions")
+    round_.add_argument("roster", type=Path, help="roster TOML: [round] name, [[solution]] entries")
+    round_.add_argument("--workers", type=int, default=1, help="solutions run at the same time (default 1)")
+    round_.add_argument("--shard", help="run only the i-th of n slices of the roster, e.g. 1/4 (merge them later)")
+    round_.add_argument("--report-dir", type=Path, help="round folder (default reports/rounds/<UTC timestamp>/)")
+    round_.add_argument("--db", type=Path, default=DEFAULT_ROUNDS_DB, help=f"history database (default {DEFAULT_ROUNDS_DB})")
+
+    merge = commands.add_parser("merge", help="combine the round folders of shards into one round report")
+    merge.add_argument("folders", nargs="+", type=Path, help="round folders written by `round --shard i/n`")
+    merge.add_argument("--report-dir", type=Path, help="merged round folder (default reports/rounds/<UTC timestamp>/)")
+    merge.add_argument("--db", type=Path, default=DEFAULT_ROUNDS_DB, help=f"history database (default {DEFAULT_ROUNDS_DB})")
+
+    history = commands.add_parser("history", help="a solution's results over the recorded rounds")
+    history.add_argument("solution", help="solution name as in the roster")
+    history.add_argument("--db", type=Path, default=DEFAULT_ROUNDS_DB, help=f"history database (default {DEFAULT_ROUNDS_DB})")
 
     cases = commands.add_parser("cases", help="list the conformance cases")
     cases.add_argument("--spec", help="only cases that apply to this version")
@@ -110,8 +135,21 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if len(result.profile_verdicts()) > 1:
         print("  " + ", ".join(f"{labels.get(k, k)}: {labels[v.value]}" for k, v in result.profile_verdicts().items()),
               file=out)
+    if result.baseline is not None:
+        changes = {name: len(ids) for name, ids in result.baseline.groups().items()}
+        print(labels["cli_baseline"].format(path=result.baseline.path, **changes,
+                                            new_mandatory_failures=len(result.baseline.new_mandatory_failures)), file=out)
     print(labels["cli_reports"].format(path=output.report_dir / "report.html"), file=out)
-    return EXIT_OK if result.verdict.value == "conformant" else EXIT_FAIL
+    return _exit_code(result, settings.options.fail_on)
+
+
+def _exit_code(result: RunResult, fail_on: str) -> int:
+    """`regression` lets a gradually adopting team pass with known failures, never with new mandatory ones."""
+    if fail_on == "regression":
+        failed = result.interrupted or (result.baseline is not None and result.baseline.regression)
+    else:
+        failed = result.verdict.value != "conformant"
+    return EXIT_FAIL if failed else EXIT_OK
 
 
 def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -158,6 +196,24 @@ def _cases(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return print_coverage(out) if args.coverage else print_cases(args.spec, out)
 
 
+def _round(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from conformance.rounds.commands import run_round_command
+
+    return run_round_command(args.roster, args.workers, args.shard, args.report_dir, args.db, out)
+
+
+def _merge(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from conformance.rounds.commands import merge_command
+
+    return merge_command(args.folders, args.report_dir, args.db, out)
+
+
+def _history(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from conformance.rounds.commands import history_command
+
+    return history_command(args.solution, args.db, out)
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
@@ -165,9 +221,12 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         args = _parser().parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
-    handlers = {"run": _run, "serve": _serve, "validate": _validate, "cases": _cases}
+    handlers = {"run": _run, "serve": _serve, "validate": _validate, "cases": _cases, "round": _round,
+                "merge": _merge, "history": _history}
     try:
         return handlers[args.command](args, out, err)
+    except ConfigError as exc:
+        return _die(str(exc), EXIT_USAGE, err)
     except KeyboardInterrupt:
         return _die("interrupted", EXIT_FAIL, err)
 

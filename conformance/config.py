@@ -8,17 +8,18 @@ becomes one ConfigError line; the CLI turns it into exit code 2.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, TypeVar
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
 from conformance.versions import DEFAULT_SPEC, SPEC_VERSIONS
 
 KNOWN_PROFILES: frozenset[str] = frozenset({"gxd"})
 DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
+FAIL_ON_CHOICES = ("nonconformant", "regression")
 
 
 class ConfigError(Exception):
@@ -34,6 +35,28 @@ def _check_url(value: str | None, name: str, schemes: tuple[str, ...] = ("https"
     return value.rstrip("/")
 
 
+ProfilesT = TypeVar("ProfilesT", bound=Collection[str])
+
+
+def check_spec(value: str) -> str:
+    """A known spec version (shared by Target and the round roster)."""
+    if value not in SPEC_VERSIONS:
+        raise ValueError(f"unknown spec version {value!r}; choose one of {', '.join(SPEC_VERSIONS)}")
+    return value
+
+
+def check_profiles(value: ProfilesT) -> ProfilesT:
+    """Only known profiles (shared by Target and the round roster)."""
+    unknown = set(value) - KNOWN_PROFILES
+    if unknown:
+        raise ValueError(f"unknown profile {sorted(unknown)[0]!r}; known: {', '.join(sorted(KNOWN_PROFILES))}")
+    return value
+
+
+SpecVersion = Annotated[str, AfterValidator(check_spec)]
+ProfileSet = Annotated[frozenset[str], AfterValidator(check_profiles)]
+
+
 class Target(BaseModel):
     """The solution under test. Secrets are SecretStr so they never print by accident."""
 
@@ -43,8 +66,8 @@ class Target(BaseModel):
     auth_url: str
     client_id: str = Field(min_length=1)
     client_secret: SecretStr
-    spec: str = DEFAULT_SPEC
-    profiles: frozenset[str] = frozenset()
+    spec: SpecVersion = DEFAULT_SPEC
+    profiles: ProfileSet = frozenset()
     ca_cert: Path | None = None
     insecure_tls: bool = False
     # Where plain-HTTP probes go (TLS-02..05); default: the base/auth URL with scheme http.
@@ -63,21 +86,6 @@ class Target(BaseModel):
     @classmethod
     def _http_urls(cls, value: str | None, info: Any) -> str | None:
         return _check_url(value, f"--{info.field_name.replace('_', '-')}", ("http",))
-
-    @field_validator("spec")
-    @classmethod
-    def _spec(cls, value: str) -> str:
-        if value not in SPEC_VERSIONS:
-            raise ValueError(f"unknown spec version {value!r}; choose one of {', '.join(SPEC_VERSIONS)}")
-        return value
-
-    @field_validator("profiles")
-    @classmethod
-    def _profiles(cls, value: frozenset[str]) -> frozenset[str]:
-        unknown = value - KNOWN_PROFILES
-        if unknown:
-            raise ValueError(f"unknown profile {sorted(unknown)[0]!r}; known: {', '.join(sorted(KNOWN_PROFILES))}")
-        return value
 
     @field_validator("ca_cert")
     @classmethod
@@ -127,8 +135,10 @@ class RunOptions(BaseModel):
     no_fuzz: bool = False
     openapi: Path | None = None
     gxd_bom: Path | None = None
+    baseline: Path | None = None  # a previous run's report.json to compare with
+    fail_on: str = "nonconformant"  # what makes the exit code 1: "nonconformant" or "regression"
 
-    @field_validator("openapi", "gxd_bom")
+    @field_validator("openapi", "gxd_bom", "baseline")
     @classmethod
     def _existing_file(cls, value: Path | None, info: Any) -> Path | None:
         if value is not None and not value.is_file():
@@ -139,6 +149,15 @@ class RunOptions(BaseModel):
     @classmethod
     def _callback(cls, value: str | None) -> str | None:
         return _check_url(value, "--callback-url", ("https",))
+
+    @field_validator("fail_on")
+    @classmethod
+    def _fail_on(cls, value: str, info: Any) -> str:
+        if value not in FAIL_ON_CHOICES:
+            raise ValueError(f"unknown --fail-on {value!r}; choose {' or '.join(FAIL_ON_CHOICES)}")
+        if value == "regression" and info.data.get("baseline") is None:
+            raise ValueError("--fail-on regression needs --baseline (a previous run's report.json)")
+        return value
 
     @field_validator("lang")
     @classmethod

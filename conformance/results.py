@@ -8,11 +8,15 @@ warnings. Report writers read only this module's data.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from conformance.catalog import CaseSpec
+
+if TYPE_CHECKING:  # baseline.py builds on this module; results only carry its comparison
+    from conformance.baseline import BaselineComparison
 
 REPORT_FORMAT_VERSION = 1
 
@@ -66,12 +70,17 @@ class CaseOutcome:
 
 
 def verdict_of(cases: list[CaseOutcome]) -> Verdict:
-    mandatory = [c for c in cases if c.mandatory]
-    if any(c.outcome is Outcome.FAILED for c in mandatory):
+    return verdict_from(c.outcome for c in cases if c.mandatory)
+
+
+def verdict_from(mandatory_outcomes: Iterable[Outcome]) -> Verdict:
+    """The verdict over the outcomes of the mandatory cases (also used on stored reports)."""
+    outcomes = set(mandatory_outcomes)
+    if Outcome.FAILED in outcomes:
         return Verdict.NOT_CONFORMANT
-    if any(c.outcome in (Outcome.SKIPPED, Outcome.ERROR) for c in mandatory):
+    if Outcome.SKIPPED in outcomes or Outcome.ERROR in outcomes:
         return Verdict.INCOMPLETE
-    if not mandatory:
+    if not outcomes:
         return Verdict.INCOMPLETE  # nothing mandatory ran: no basis for a verdict
     return Verdict.CONFORMANT
 
@@ -92,6 +101,7 @@ class RunResult:
     selection: str | None = None
     notes: list[str] = field(default_factory=list)
     interrupted: bool = False
+    baseline: BaselineComparison | None = None  # set when the run was compared with a previous report
 
     @property
     def verdict(self) -> Verdict:
@@ -139,5 +149,6 @@ class RunResult:
             "selection": self.selection,
             "summary": self.summary(),
             "notes": self.notes,
+            "baseline": self.baseline.to_dict() if self.baseline else None,
             "cases": [c.to_dict() for c in self.cases],
         }

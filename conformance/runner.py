@@ -15,6 +15,7 @@ import pytest
 
 import cases
 from conformance import __version__
+from conformance.baseline import compare, load_baseline
 from conformance.config import ConfigError, Settings
 from conformance.evidence import SecretBook
 from conformance.plugin import CONTEXT_KEY, RunContext
@@ -138,6 +139,7 @@ def _progress(out: TextIO, lang: str) -> Any:
 def run(settings: Settings, *, out: TextIO = sys.stdout) -> RunOutput:
     """Run every selected case against the target and write all reports."""
     started = datetime.now(timezone.utc)
+    baseline = load_baseline(settings.options.baseline) if settings.options.baseline else None
     secrets = SecretBook()
     context = open_context(settings, secrets)
     target = context.session.target
@@ -197,6 +199,7 @@ def run(settings: Settings, *, out: TextIO = sys.stdout) -> RunOutput:
         selection=settings.options.select,
         notes=run_notes,
         interrupted=interrupted,
+        baseline=compare(context.outcomes, baseline) if baseline else None,
     )
     write_reports(result, report_dir, secrets, lang=settings.options.lang)
     if settings.options.report_dir is None:

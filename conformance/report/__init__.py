@@ -1,4 +1,5 @@
-"""Report writers: report.json (stable), report.html (self-contained, escaped), junit.xml, allure results.
+"""Report writers: report.json (stable), report.html (self-contained, escaped), summary.md and badge.json
+(for CI), junit.xml, allure results.
 
 Writers read only the plain RunResult. After writing, every artefact in the
 report folder is scrubbed of registered secrets, so a leak from any source
@@ -11,9 +12,11 @@ from pathlib import Path
 
 from conformance.evidence import SecretBook
 from conformance.report.allure import enrich_allure_results
+from conformance.report.badge import write_badge
 from conformance.report.html import write_html
 from conformance.report.json_report import write_json
 from conformance.report.junit import write_junit
+from conformance.report.summary_md import write_summary_md
 from conformance.results import RunResult
 
 
@@ -36,6 +39,8 @@ def write_reports(result: RunResult, report_dir: Path, secrets: SecretBook, lang
     report_dir.mkdir(parents=True, exist_ok=True)
     write_json(result, report_dir / "report.json")
     write_html(result, report_dir / "report.html", lang=lang)
+    write_summary_md(result, report_dir / "summary.md", lang=lang)
+    write_badge(result, report_dir / "badge.json")
     write_junit(result, report_dir / "junit.xml")
     enrich_allure_results(result, report_dir / "allure-results")
     scrub_secrets(report_dir, secrets)

@@ -13,7 +13,7 @@ import pytest
 from conformance.rules import check_footprint
 from conformance.rules.registry import rules_for
 from conformance.versions import SPEC_VERSIONS
-from tests.datamodel.helpers import FOOTPRINTS, all_fixture_params, errors, fixture_files, load, summary
+from tests.datamodel.helpers import all_fixture_params, errors, fixture_files, load, summary
 
 # Rules with an ERROR branch, per version; each needs an invalid fixture.
 _ERROR_RULES_ALL = {

@@ -1,0 +1,119 @@
+"""Compare a run with a previous run's report.json, so a CI gate can block regressions while a team
+adopts the suite gradually (`--baseline`, `--fail-on regression`).
+
+Only failed and error count as failing; a case that could not run is reported on its own
+(newly_skipped). Mandatoriness is the current run's: the baseline may predate a version change.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from conformance.config import ConfigError
+from conformance.results import CaseOutcome, Outcome, Verdict
+
+_FAILING = frozenset({Outcome.FAILED.value, Outcome.ERROR.value})
+_OUTCOMES = frozenset(outcome.value for outcome in Outcome)
+_VERDICTS = frozenset(verdict.value for verdict in Verdict)
+# The per-case groups of a comparison, in the order reports show them.
+_GROUPS = ("new_failures", "fixed", "still_failing", "newly_skipped", "new_cases", "removed_cases")
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """What a comparison needs from a previous report.json: which run it was and each case's outcome."""
+
+    path: str
+    run_id: str | None
+    verdict: str | None
+    outcomes: dict[str, str]
+
+
+@dataclass(frozen=True)
+class BaselineComparison:
+    """How the current run differs from the baseline; each list holds case ids in run order."""
+
+    path: str
+    run_id: str | None
+    verdict: str | None  # the baseline's verdict
+    new_failures: list[str]
+    new_mandatory_failures: list[str]
+    fixed: list[str]
+    still_failing: list[str]
+    newly_skipped: list[str]
+    new_cases: list[str]
+    removed_cases: list[str]
+
+    @property
+    def regression(self) -> bool:
+        """What `--fail-on regression` gates on: a mandatory case fails that did not fail in the baseline."""
+        return bool(self.new_mandatory_failures)
+
+    def groups(self) -> dict[str, list[str]]:
+        return {name: getattr(self, name) for name in _GROUPS}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "regression": self.regression}
+
+
+def _not_a_report(path: Path, why: str) -> ConfigError:
+    return ConfigError(f"baseline {path} is not a pact-conformance report.json: {why}")
+
+
+def _string(value: object, allowed: frozenset[str] | None = None) -> str | None:
+    """`value` when it is a string (one of `allowed`, if given); a hand-edited file may hold anything."""
+    return value if isinstance(value, str) and (allowed is None or value in allowed) else None
+
+
+def load_baseline(path: Path) -> Baseline:
+    """Read a previous report.json; every problem is one ConfigError line, raised before any case runs."""
+    try:
+        report = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"baseline {path} cannot be read: {exc.strerror or exc.__class__.__name__}") from None
+    except (ValueError, RecursionError) as exc:  # invalid UTF-8 or JSON, or JSON nested too deep
+        raise _not_a_report(path, " ".join(str(exc).split())) from None
+    if not isinstance(report, dict) or not isinstance(report.get("format_version"), int):
+        raise _not_a_report(path, "no format_version")
+    cases = report.get("cases")
+    if not isinstance(cases, list) or not all(
+            isinstance(case, dict) and _string(case.get("id")) and _string(case.get("outcome"), _OUTCOMES)
+            for case in cases):
+        raise _not_a_report(path, "no list of cases with an id and a known outcome each")
+    return Baseline(
+        path=str(path),
+        run_id=_string(report.get("run_id")),
+        verdict=_string(report.get("verdict"), _VERDICTS),
+        outcomes={case["id"]: case["outcome"] for case in cases},
+    )
+
+
+def _group(now: str, before: str | None) -> str | None:
+    """The group of a case that ran now with outcome `now` (`before`: its baseline outcome, None if absent)."""
+    if now in _FAILING:
+        return "still_failing" if before in _FAILING else "new_failures"
+    if before is None:
+        return "new_cases"
+    if now == Outcome.PASSED.value:
+        return "fixed" if before in _FAILING else None
+    return "newly_skipped" if before != Outcome.SKIPPED.value else None
+
+
+def compare(cases: list[CaseOutcome], baseline: Baseline) -> BaselineComparison:
+    """Classify every case id of both runs; a failing case the baseline did not fail is a new failure."""
+    grouped: dict[str, list[str]] = {name: [] for name in _GROUPS}
+    for case in cases:
+        group = _group(case.outcome.value, baseline.outcomes.get(case.spec.id))
+        if group is not None:
+            grouped[group].append(case.spec.id)
+    current = {case.spec.id for case in cases}
+    grouped["removed_cases"] = [case_id for case_id in baseline.outcomes if case_id not in current]
+    mandatory = {case.spec.id for case in cases if case.mandatory}
+    return BaselineComparison(
+        path=baseline.path, run_id=baseline.run_id, verdict=baseline.verdict,
+        new_mandatory_failures=[case_id for case_id in grouped["new_failures"] if case_id in mandatory],
+        **grouped,
+    )

@@ -1,0 +1,27 @@
+"""badge.json: the verdict in shields.io's endpoint format, so a README badge can follow the latest CI run.
+
+Kept small and stable (English, one message per verdict): badge services cache it and people link to it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from conformance.results import RunResult, Verdict
+
+_MESSAGE_AND_COLOR = {
+    Verdict.CONFORMANT: ("conformant", "brightgreen"),
+    Verdict.NOT_CONFORMANT: ("not conformant", "red"),
+    Verdict.INCOMPLETE: ("incomplete", "orange"),
+}
+
+
+def badge(result: RunResult) -> dict[str, Any]:
+    message, color = _MESSAGE_AND_COLOR[result.verdict]
+    return {"schemaVersion": 1, "label": f"PACT {result.spec}", "message": message, "color": color}
+
+
+def write_badge(result: RunResult, path: Path) -> None:
+    path.write_text(json.dumps(badge(result)) + "\n", encoding="utf-8")

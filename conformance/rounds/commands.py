@@ -1,0 +1,89 @@
+"""What `round`, `merge` and `history` do, between the CLI's parsing and the rounds modules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TextIO
+
+from conformance.config import ConfigError
+from conformance.rounds.execute import run_round
+from conformance.rounds.merge import merge_shards
+from conformance.rounds.model import RoundResult, SolutionRow
+from conformance.rounds.report import write_round_reports
+from conformance.rounds.roster import load_roster, parse_shard
+from conformance.rounds.store import RoundStore
+from conformance.runner import default_report_dir
+
+EXIT_OK, EXIT_FAIL = 0, 1
+
+
+def _default_round_dir() -> Path:
+    return default_report_dir(Path("reports") / "rounds")
+
+
+def _row_line(row: SolutionRow) -> str:
+    line = f"{row.verdict.upper():<15} {row.name:<24} spec {row.spec:<4} {row.duration_s:6.1f} s"
+    if row.status != "completed":
+        line += f"  [{row.status}] {row.message}"
+    return line
+
+
+def _finish(result: RoundResult, round_dir: Path, db: Path | None, out: TextIO) -> int:
+    """Record (whole rounds only), write the reports, print the changes; exit 0 only if all conform."""
+    if db is not None and result.shard is None:
+        with RoundStore(db) as store:
+            store.record(result)
+    write_round_reports(result, round_dir)
+    for row in result.rows:
+        for kind, label in (("regressed", "regressed"), ("newly_passing", "newly passing")):
+            if row.changes.get(kind):
+                print(f"  {row.name}: {label}: {', '.join(row.changes[kind])}", file=out)
+    conformant = sum(1 for row in result.rows if row.verdict == "conformant")
+    print(f"round {result.name}{f' shard {result.shard}' if result.shard else ''}: {conformant} of "
+          f"{len(result.rows)} solutions conformant", file=out)
+    print(f"round report: {round_dir / 'round.html'}", file=out)
+    return EXIT_OK if result.all_conformant else EXIT_FAIL
+
+
+def run_round_command(roster_path: Path, workers: int, shard_text: str | None, report_dir: Path | None,
+                      db: Path | None, out: TextIO) -> int:
+    if workers < 1:
+        raise ConfigError(f"--workers must be at least 1, got {workers}")
+    roster = load_roster(roster_path)
+    shard = parse_shard(shard_text) if shard_text else None
+    round_dir = report_dir or _default_round_dir()
+    if db is not None and shard is None:
+        RoundStore(db).close()  # a database the tool cannot use is reported before the round, not after
+    count = len(roster.shard(*shard)) if shard else len(roster.solutions)
+    print(f"round {roster.name}: {count} solution(s), {workers} at a time → {round_dir}", file=out, flush=True)
+
+    def progress(row: SolutionRow, done: int, total: int) -> None:
+        print(f"[{done:>3}/{total}] {_row_line(row)}", file=out, flush=True)
+
+    result = run_round(roster, round_dir, workers=workers, shard=shard, on_row=progress)
+    return _finish(result, round_dir, db, out)
+
+
+def merge_command(folders: list[Path], report_dir: Path | None, db: Path | None, out: TextIO) -> int:
+    round_dir = report_dir or _default_round_dir()
+    result = merge_shards(folders, round_dir)
+    return _finish(result, round_dir, db, out)
+
+
+def history_command(solution: str, db: Path, out: TextIO) -> int:
+    if not db.is_file():
+        raise ConfigError(f"history database not found: {db}")
+    with RoundStore(db) as store:
+        entries = store.history(solution)
+    if not entries:
+        raise ConfigError(f"no round in {db} includes solution {solution!r}")
+    print(f"{solution}: {len(entries)} round(s)", file=out)
+    for entry in entries:
+        print(f"{entry.finished_at}  {entry.round_name:<20} {entry.verdict:<15} official: "
+              f"{entry.official_verdict or '-':<15} passed {entry.passed:>3}, failing {entry.failing:>3}"
+              + (f"  [{entry.status}]" if entry.status != "completed" else ""), file=out)
+        if entry.newly_passing:
+            print(f"    newly passing: {', '.join(entry.newly_passing)}", file=out)
+        if entry.regressed:
+            print(f"    regressed: {', '.join(entry.regressed)}", file=out)
+    return EXIT_OK

@@ -1,0 +1,135 @@
+"""Run a roster's solutions, each in its own `pact-conformance run` process, with bounded parallelism.
+
+A child process per solution keeps runs independent (pytest sessions are not meant to share a
+process), lets a hung or crashed run be killed without taking the round down, and gives every
+solution the same report a vendor gets from `pact-conformance run`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from datetime import datetime, timezone
+from pathlib import Path
+
+from conformance.evidence import SecretBook
+from conformance.rounds.model import NOT_TESTED, RoundResult, SolutionRow, Status
+from conformance.rounds.roster import Roster, Solution
+
+# Exit codes of `pact-conformance run` (conformance/cli.py).
+_EXIT_USAGE, _EXIT_UNREACHABLE = 2, 3
+_INHERITED_SECRETS = ("PACT_CLIENT_ID", "PACT_CLIENT_SECRET", "PACT_EXPIRED_TOKEN")
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def command_for(solution: Solution, report_dir: Path) -> list[str]:
+    """The `pact-conformance run` command line for one solution (credentials go by environment)."""
+    command = [sys.executable, "-m", "conformance.cli", "run", "--quiet", "--report-dir", str(report_dir),
+               "--spec", solution.spec]
+    flags = {"--base-url": solution.base_url, "--auth-url": solution.auth_url, "--ca-cert": solution.ca_cert,
+             "--callback-url": solution.callback_url, "--listen": solution.listen, "--timeout": solution.timeout_s,
+             "--event-timeout": solution.event_timeout_s, "-k": solution.select}
+    for flag, value in flags.items():
+        if value is not None:
+            command += [flag, str(value)]
+    for profile in solution.profiles:
+        command += ["--profile", profile]
+    if solution.insecure_tls:
+        command.append("--insecure-tls")
+    if solution.no_fuzz:
+        command.append("--no-fuzz")
+    return command
+
+
+def _child_env(solution: Solution, env: Mapping[str, str], secrets: SecretBook) -> dict[str, str]:
+    """The parent's environment without its own PACT credentials, plus this solution's."""
+    child = {k: v for k, v in env.items() if k not in _INHERITED_SECRETS}
+    named = {"PACT_CLIENT_ID": solution.client_id_env, "PACT_CLIENT_SECRET": solution.client_secret_env,
+             "PACT_EXPIRED_TOKEN": solution.expired_token_env}
+    for variable, source in named.items():
+        if source is None:
+            continue
+        if not env.get(source):
+            raise LookupError(f"environment variable {source} ({variable.removeprefix('PACT_').lower().replace('_', ' ')}"
+                              f" of {solution.name}) is not set")
+        child[variable] = env[source]
+    if solution.client_id_env and solution.client_secret_env:
+        secrets.add_client(child["PACT_CLIENT_ID"], child["PACT_CLIENT_SECRET"])
+    if "PACT_EXPIRED_TOKEN" in child:
+        secrets.add(child["PACT_EXPIRED_TOKEN"], "bearer-token")
+    return child
+
+
+def _last_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1][:500] if lines else ""
+
+
+def run_solution(solution: Solution, index: int, round_dir: Path, env: Mapping[str, str],
+                 timeout_s: float) -> SolutionRow:
+    """One solution's run; every way it can end becomes a row, never an exception."""
+    relative = Path("solutions") / solution.name
+    report_dir = round_dir / relative
+    row = {"name": solution.name, "index": index, "spec": solution.spec, "profiles": list(solution.profiles),
+           "chain": solution.chain, "tier": solution.tier}
+    secrets = SecretBook()
+    started = time.monotonic()
+    try:
+        child_env = _child_env(solution, env, secrets)
+    except LookupError as exc:
+        return SolutionRow(**row, status=Status.CONFIG_ERROR, verdict=NOT_TESTED, message=str(exc))
+    try:
+        completed = subprocess.run(command_for(solution, report_dir), env=child_env, capture_output=True,
+                                   text=True, errors="replace", timeout=timeout_s, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        return SolutionRow(**row, status=Status.TIMED_OUT, verdict=NOT_TESTED, duration_s=time.monotonic() - started,
+                           message=f"run did not finish within {timeout_s:g} s; stopped")
+    duration = time.monotonic() - started
+    message = secrets.redact(_last_line(completed.stderr)).removeprefix("pact-conformance: error: ")
+    report_path = report_dir / "report.json"
+    if completed.returncode in (0, 1) and report_path.is_file():
+        try:
+            report = json.loads(report_path.read_text(encoding="utf-8"))
+            return SolutionRow.from_report(report, **row, duration_s=duration, report_dir=relative.as_posix(),
+                                           message=message)
+        except (ValueError, KeyError, TypeError) as exc:
+            message = f"its report.json could not be read: {exc}"
+    status = {_EXIT_UNREACHABLE: Status.UNREACHABLE, _EXIT_USAGE: Status.CONFIG_ERROR}.get(
+        completed.returncode, Status.CRASHED)
+    if status == Status.CRASHED:
+        message = f"run ended with exit code {completed.returncode}: {message or 'no message'}"
+    return SolutionRow(**row, status=status, verdict=NOT_TESTED, duration_s=duration, message=message)
+
+
+def run_round(roster: Roster, round_dir: Path, *, workers: int = 1, shard: tuple[int, int] | None = None,
+              env: Mapping[str, str] | None = None,
+              on_row: Callable[[SolutionRow, int, int], None] | None = None) -> RoundResult:
+    """Run the roster (or one shard of it) with at most `workers` solutions at a time.
+
+    on_row is called in the calling thread as each solution finishes (progress output).
+    """
+    env = os.environ if env is None else env
+    positions = {solution.name: index for index, solution in enumerate(roster.solutions)}
+    chosen = roster.shard(*shard) if shard else roster.solutions
+    started = _now()
+    round_dir.mkdir(parents=True, exist_ok=True)
+    rows: list[SolutionRow] = []
+    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="round") as pool:
+        futures = [pool.submit(run_solution, s, positions[s.name], round_dir, env, roster.solution_timeout_s)
+                   for s in chosen]
+        for future in as_completed(futures):
+            rows.append(future.result())
+            if on_row is not None:
+                on_row(rows[-1], len(rows), len(futures))
+    return RoundResult(name=roster.name, roster_digest=roster.digest, round_id=uuid.uuid4().hex[:12],
+                       started_at=started, finished_at=_now(), rows=sorted(rows, key=lambda r: r.index),
+                       shard=f"{shard[0]}/{shard[1]}" if shard else None, workers=workers)

@@ -1,0 +1,46 @@
+"""Combine the round folders of shards (`round --shard i/n`) into one round, as if run unsharded."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import uuid
+from pathlib import Path
+
+from conformance.config import ConfigError
+from conformance.rounds.model import RoundResult
+
+
+def _read_shard(folder: Path) -> RoundResult:
+    path = folder / "round.json"
+    try:
+        return RoundResult.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        raise ConfigError(f"no round.json in {folder}: not a round folder") from None
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ConfigError(f"{path} is not a round report: {exc}") from None
+
+
+def merge_shards(folders: list[Path], out_dir: Path) -> RoundResult:
+    """Check the shards belong together and cover the roster once; copy their solution reports."""
+    shards = [_read_shard(folder) for folder in folders]
+    first = shards[0]
+    for shard in shards[1:]:
+        if (shard.name, shard.roster_digest) != (first.name, first.roster_digest):
+            raise ConfigError(f"shards of different rosters: {first.name} ({first.roster_digest}) and "
+                              f"{shard.name} ({shard.roster_digest})")
+    parts = sorted(shard.shard or "1/1" for shard in shards)
+    count = int(parts[0].split("/")[1])
+    expected = [f"{index}/{count}" for index in range(1, count + 1)]
+    if parts != sorted(expected):
+        raise ConfigError(f"shards {', '.join(parts)} do not cover the roster exactly once (expected "
+                          f"{', '.join(expected)})")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for folder, shard in zip(folders, shards):
+        for row in shard.rows:
+            if row.report_dir:
+                shutil.copytree(folder / row.report_dir, out_dir / row.report_dir, dirs_exist_ok=True, symlinks=True)
+    return RoundResult(name=first.name, roster_digest=first.roster_digest, round_id=uuid.uuid4().hex[:12],
+                       started_at=min(s.started_at for s in shards), finished_at=max(s.finished_at for s in shards),
+                       rows=sorted((row for s in shards for row in s.rows), key=lambda row: row.index),
+                       workers=max(s.workers for s in shards))

@@ -1,0 +1,61 @@
+"""The round report: round.json (stable), round.csv (the matrix), round.html (self-contained, escaped)
+and summary.md (for CI job summaries). Reads only the plain RoundResult."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from conformance.rounds.model import RoundResult
+
+_ENV = Environment(
+    loader=PackageLoader("conformance.rounds", "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+)
+_CELL = {"passed": "pass", "failed": "FAIL", "error": "ERROR", "skipped": "skip"}
+
+
+def _matrix_rows(result: RoundResult) -> list[list[str]]:
+    header = ["solution", "spec", "status", "verdict", "official_verdict", "duration_s", *result.case_ids]
+    rows = [header]
+    for row in result.rows:
+        rows.append([row.name, row.spec, row.status, row.verdict, row.official_verdict or "",
+                     f"{row.duration_s:.1f}", *(row.cases.get(case_id, "") for case_id in result.case_ids)])
+    return rows
+
+
+def _csv_safe(value: str) -> str:
+    """Keep a spreadsheet from reading a target-influenced cell as a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+def write_round_reports(result: RoundResult, round_dir: Path) -> None:
+    round_dir.mkdir(parents=True, exist_ok=True)
+    data = result.to_dict()
+    (round_dir / "round.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    with (round_dir / "round.csv").open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([[_csv_safe(cell) for cell in row] for row in _matrix_rows(result)])
+    (round_dir / "round.html").write_text(
+        _ENV.get_template("round.html.j2").render(r=data, cell=_CELL), encoding="utf-8")
+    (round_dir / "summary.md").write_text(round_summary_markdown(result), encoding="utf-8")
+
+
+def _md(text: str) -> str:
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
+            .replace("\n", " "))
+
+
+def round_summary_markdown(result: RoundResult) -> str:
+    lines = [f"**PACT conformance round {_md(result.name)}: {sum(r.verdict == 'conformant' for r in result.rows)}"
+             f" of {len(result.rows)} solutions conformant**", "",
+             "| Solution | Spec | Verdict | Official cases | Failed mandatory | Newly passing | Regressed | Note |",
+             "|---|---|---|---|---|---|---|---|"]
+    for row in result.rows:
+        failed = [c for c in row.mandatory if row.cases.get(c) in ("failed", "error")]
+        lines.append(f"| {_md(row.name)} | {row.spec} | {row.verdict} | {row.official_verdict or '-'} | "
+                     f"{_md(', '.join(failed)) or '-'} | {_md(', '.join(row.changes.get('newly_passing', []))) or '-'} | "
+                     f"{_md(', '.join(row.changes.get('regressed', []))) or '-'} | {_md(row.message[:200]) or '-'} |")
+    return "\n".join(lines) + "\n"

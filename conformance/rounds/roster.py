@@ -1,0 +1,121 @@
+"""The roster of a round: which solutions to run and how, read from TOML.
+
+Credentials never live in the roster: it names the environment variables that hold them,
+so a roster can be committed and shared between the consortium's CI jobs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from conformance.config import ConfigError, SpecVersion, check_profiles
+from conformance.versions import DEFAULT_SPEC
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+class Solution(BaseModel):
+    """One solution under test. Without base_url, the embedded reference host is run."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    base_url: str | None = None
+    auth_url: str | None = None
+    spec: SpecVersion = DEFAULT_SPEC
+    profiles: Annotated[tuple[str, ...], AfterValidator(check_profiles)] = ()
+    client_id_env: str | None = None
+    client_secret_env: str | None = None
+    expired_token_env: str | None = None
+    ca_cert: Path | None = None
+    insecure_tls: bool = False
+    callback_url: str | None = None
+    listen: str | None = None
+    timeout_s: float | None = Field(default=None, gt=0)
+    event_timeout_s: float | None = Field(default=None, gt=0)
+    select: str | None = None
+    no_fuzz: bool = False
+    chain: str | None = None  # GxD supply chain this solution is a tier of (reported with the round)
+    tier: int | None = Field(default=None, ge=0)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not _NAME.match(value):
+            raise ValueError(f"solution name {value!r} must be 1-64 letters, digits, '.', '_' or '-'")
+        return value
+
+    @model_validator(mode="after")
+    def _credentials(self) -> Solution:
+        if self.base_url and not (self.client_id_env and self.client_secret_env):
+            raise ValueError(f"solution {self.name!r}: client_id_env and client_secret_env name the "
+                             "environment variables holding its credentials")
+        return self
+
+
+class Roster(BaseModel):
+    """A round's roster; `digest` identifies it so that shards of different rosters are never merged."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(min_length=1)
+    solutions: tuple[Solution, ...] = Field(min_length=1)
+    solution_timeout_s: float = Field(default=1800.0, gt=0)
+    digest: str = ""
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> Roster:
+        seen: set[str] = set()
+        for solution in self.solutions:
+            if solution.name in seen:
+                raise ValueError(f"solution name {solution.name!r} appears twice")
+            seen.add(solution.name)
+        return self
+
+    def shard(self, index: int, count: int) -> tuple[Solution, ...]:
+        """The index-th (1-based) of count slices, round-robin so that slices stay balanced."""
+        return self.solutions[index - 1::count]
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """'i/n' with 1 <= i <= n; ConfigError otherwise."""
+    match = re.fullmatch(r"(\d+)/(\d+)", text.strip())
+    if not match or not 1 <= int(match[1]) <= int(match[2]):
+        raise ConfigError(f"--shard must be i/n with 1 <= i <= n, got {text!r}")
+    return int(match[1]), int(match[2])
+
+
+def load_roster(path: Path) -> Roster:
+    """Read and check a roster; relative ca_cert paths are relative to the roster file."""
+    try:
+        raw = path.read_bytes()
+        data: dict[str, Any] = tomllib.loads(raw.decode("utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"roster not found: {path}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"roster {path} is not valid TOML: {exc}") from None
+    round_table = data.pop("round", {})
+    unknown_keys = set(round_table) - {"name", "solution_timeout_s"}
+    if unknown_keys:
+        raise ConfigError(f"roster {path}: unknown [round] setting {sorted(unknown_keys)[0]!r}")
+    solutions = data.pop("solution", [])
+    if data:
+        raise ConfigError(f"roster {path}: unknown table {sorted(data)[0]!r} (expected [round] and [[solution]])")
+    for entry in solutions:
+        if isinstance(entry, dict) and entry.get("ca_cert"):
+            entry["ca_cert"] = (path.parent / entry["ca_cert"]).resolve()
+    try:
+        return Roster(name=round_table.get("name", path.stem), solutions=solutions,
+                      solution_timeout_s=round_table.get("solution_timeout_s", 1800.0),
+                      digest=hashlib.sha256(raw).hexdigest()[:16])
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"])
+        message = str(error["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"roster {path}: {where}: {message}" if where else f"roster {path}: {message}") from None

@@ -1,0 +1,152 @@
+"""Round history in SQLite: every round's rows and case outcomes, so a later round can show,
+per solution, what newly passes and what regressed, and `history` can print the retests.
+
+The schema evolves through MIGRATIONS, applied in order and tracked in PRAGMA user_version;
+a database written by a newer version of the tool is refused rather than misread.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from conformance.config import ConfigError
+from conformance.rounds.model import RoundResult, SolutionRow
+
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE rounds (
+        id INTEGER PRIMARY KEY,
+        round_id TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        roster_digest TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT NOT NULL
+    );
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        round_pk INTEGER NOT NULL REFERENCES rounds(id),
+        solution TEXT NOT NULL,
+        spec TEXT NOT NULL,
+        status TEXT NOT NULL,
+        verdict TEXT NOT NULL,
+        official_verdict TEXT,
+        duration_s REAL NOT NULL,
+        report_dir TEXT,
+        message TEXT NOT NULL
+    );
+    CREATE INDEX runs_by_solution ON runs(solution, round_pk);
+    CREATE TABLE case_results (
+        run_pk INTEGER NOT NULL REFERENCES runs(id),
+        case_id TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        mandatory INTEGER NOT NULL,
+        PRIMARY KEY (run_pk, case_id)
+    );
+    """,
+)
+
+_PASSED = "passed"
+_FAILING = ("failed", "error")
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    round_name: str
+    round_id: str
+    finished_at: str
+    status: str
+    verdict: str
+    official_verdict: str | None
+    passed: int
+    failing: int
+    newly_passing: list[str]
+    regressed: list[str]
+
+
+def changes_between(before: dict[str, str], after: dict[str, str]) -> dict[str, list[str]]:
+    """Cases that pass now and did not before, and cases that passed before and fail now."""
+    return {
+        "newly_passing": sorted(c for c, o in after.items() if o == _PASSED and before.get(c, _PASSED) != _PASSED),
+        "regressed": sorted(c for c, o in after.items() if o in _FAILING and before.get(c) == _PASSED),
+    }
+
+
+class RoundStore:
+    """The history database; one connection, used from one thread."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = sqlite3.connect(path)
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise ConfigError(f"history database {path} cannot be used: {exc}") from None
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> RoundStore:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise ConfigError(f"history database has schema version {version}, newer than this tool knows "
+                              f"({len(MIGRATIONS)}); use a newer pact-conformance")
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            self._db.executescript(f"BEGIN; {script}; PRAGMA user_version = {number}; COMMIT;")
+
+    def _previous_cases(self, solution: str) -> dict[str, str] | None:
+        row = self._db.execute("SELECT id FROM runs WHERE solution = ? AND status = 'completed' "
+                               "ORDER BY round_pk DESC, id DESC LIMIT 1", (solution,)).fetchone()
+        if row is None:
+            return None
+        return dict(self._db.execute("SELECT case_id, outcome FROM case_results WHERE run_pk = ?", (row[0],)))
+
+    def record(self, result: RoundResult) -> None:
+        """Store the round and fill each row's `changes` against that solution's previous completed run."""
+        with self._db:
+            if self._db.execute("SELECT 1 FROM rounds WHERE round_id = ?", (result.round_id,)).fetchone():
+                raise ConfigError(f"round {result.round_id} is already in the history database")
+            for row in result.rows:
+                before = self._previous_cases(row.name)
+                row.changes = changes_between(before, row.cases) if before is not None and row.cases else {}
+            round_pk = self._db.execute(
+                "INSERT INTO rounds (round_id, name, roster_digest, started_at, finished_at) VALUES (?, ?, ?, ?, ?)",
+                (result.round_id, result.name, result.roster_digest, result.started_at, result.finished_at)).lastrowid
+            for row in result.rows:
+                self._insert_run(round_pk, row)
+
+    def _insert_run(self, round_pk: int | None, row: SolutionRow) -> None:
+        run_pk = self._db.execute(
+            "INSERT INTO runs (round_pk, solution, spec, status, verdict, official_verdict, duration_s, report_dir,"
+            " message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (round_pk, row.name, row.spec, row.status, row.verdict, row.official_verdict, row.duration_s,
+             row.report_dir, row.message)).lastrowid
+        mandatory = set(row.mandatory)
+        self._db.executemany("INSERT INTO case_results (run_pk, case_id, outcome, mandatory) VALUES (?, ?, ?, ?)",
+                             [(run_pk, case_id, outcome, case_id in mandatory) for case_id, outcome in row.cases.items()])
+
+    def history(self, solution: str) -> list[HistoryEntry]:
+        """Every round the solution took part in, oldest first, with what changed each time."""
+        entries: list[HistoryEntry] = []
+        before: dict[str, str] | None = None
+        query = ("SELECT runs.id, rounds.name, rounds.round_id, rounds.finished_at, runs.status, runs.verdict,"
+                 " runs.official_verdict FROM runs JOIN rounds ON rounds.id = runs.round_pk"
+                 " WHERE runs.solution = ? ORDER BY rounds.id, runs.id")
+        for run_pk, name, round_id, finished, status, verdict, official in self._db.execute(query, (solution,)).fetchall():
+            cases = dict(self._db.execute("SELECT case_id, outcome FROM case_results WHERE run_pk = ?", (run_pk,)))
+            changed = changes_between(before, cases) if before is not None and cases else {}
+            entries.append(HistoryEntry(
+                round_name=name, round_id=round_id, finished_at=finished, status=status, verdict=verdict,
+                official_verdict=official, passed=sum(1 for o in cases.values() if o == _PASSED),
+                failing=sum(1 for o in cases.values() if o in _FAILING),
+                newly_passing=changed.get("newly_passing", []), regressed=changed.get("regressed", [])))
+            if cases:
+                before = cases
+        return entries

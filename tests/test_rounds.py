@@ -1,0 +1,187 @@
+"""Certification rounds: a roster of reference-host variants (clean, faulty, unreachable) run with
+several workers; the matrix, the history database, regressions after a retest, shards and merging."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import socket
+import sqlite3
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+import pytest
+
+from conformance.cli import main
+from conformance.reference.host import ReferenceHost
+from tests.faults import all_faults
+from tests.harness import faulty_host
+
+FAULTS = {fault.name: fault for fault in all_faults()}
+SELECT = "auth and not fuzz"  # a fast, complete slice: the verdict is decided over the selected cases
+CLIENT_SECRETS: list[str] = []
+
+# (solution, spec, fault) of round 1; round 2 fixes one variant and breaks another.
+ROUND_1 = [("clean-23", "2.3", None), ("clean-30", "3.0", None), ("ignores-secret", "2.3", "token-ignores-secret"),
+           ("list-any-token", "3.0", "list-accepts-unknown-token"), ("get-any-token", "2.3", "get-accepts-unknown-token"),
+           ("expired-accepted", "2.3", "expired-token-accepted"), ("unreachable", "2.3", "UNREACHABLE")]
+ROUND_2 = [("clean-23", "2.3", "token-type-not-bearer"), *ROUND_1[1:4], ("get-any-token", "2.3", None),
+           *ROUND_1[5:]]
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def _roster(variants: list[tuple[str, str, str | None]], folder: Path,
+            monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Start the variants' hosts and write a roster pointing at them; credentials go by environment."""
+    entries = ['[round]\nname = "test-round"\n']
+    with ExitStack() as stack:
+        for name, spec, fault_name in variants:
+            env = name.upper().replace("-", "_")
+            if fault_name == "UNREACHABLE":
+                url = f"https://127.0.0.1:{_closed_port()}"
+                monkeypatch.setenv(f"{env}_ID", "nobody")
+                monkeypatch.setenv(f"{env}_SECRET", "unreachable-secret")
+                extra = ""
+            else:
+                host: ReferenceHost = stack.enter_context(faulty_host(FAULTS[fault_name] if fault_name else None, spec))
+                url = host.url
+                monkeypatch.setenv(f"{env}_ID", host.config.client_id)
+                monkeypatch.setenv(f"{env}_SECRET", host.config.client_secret)
+                monkeypatch.setenv(f"{env}_EXPIRED", host.expired_token().get_secret_value())
+                CLIENT_SECRETS.append(host.config.client_secret)
+                extra = f'expired_token_env = "{env}_EXPIRED"\nca_cert = "{host.ca.ca_pem}"\n'
+            entries.append(f'[[solution]]\nname = "{name}"\nbase_url = "{url}"\nspec = "{spec}"\n'
+                           f'client_id_env = "{env}_ID"\nclient_secret_env = "{env}_SECRET"\n'
+                           f'select = "{SELECT}"\n{extra}')
+        path = folder / "roster.toml"
+        path.write_text("\n".join(entries), encoding="utf-8")
+        yield path
+
+
+def _round(*args: str) -> tuple[int, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["round", *args], out=out, err=err)
+    return code, out.getvalue() + err.getvalue()
+
+
+def _rows(round_dir: Path) -> dict[str, dict]:
+    return {row["name"]: row for row in json.loads((round_dir / "round.json").read_text())["solutions"]}
+
+
+def _stable(round_dir: Path) -> dict:
+    """The round report without what differs between two runs of the same roster (ids, times, paths)."""
+    data = json.loads((round_dir / "round.json").read_text())
+    for key in ("round_id", "started_at", "finished_at", "workers", "shard"):
+        data.pop(key)
+    for row in data["solutions"]:
+        row.pop("duration_s")
+        row["message"] = row["message"].split(":")[0]
+    return data
+
+
+def test_round_matrix_history_regressions_and_shards(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "rounds.db"
+    with _roster(ROUND_1, tmp_path, monkeypatch) as roster:
+        code, output = _round(str(roster), "--workers", "3", "--report-dir", str(tmp_path / "r1"), "--db", str(db))
+        shard_codes = [_round(str(roster), "--shard", f"{i}/2", "--report-dir", str(tmp_path / f"s{i}"),
+                              "--db", str(tmp_path / "unused.db"))[0] for i in (1, 2)]
+    assert code == 1, output  # not every solution is conformant
+    rows = _rows(tmp_path / "r1")
+    assert list(rows) == [name for name, _, _ in ROUND_1], "rows keep roster order"
+    assert rows["clean-23"]["verdict"] == rows["clean-30"]["verdict"] == "conformant"
+    assert rows["clean-23"]["official_verdict"] == "conformant"
+    for name, killed in (("ignores-secret", "AUTH-BAD-CREDENTIALS"), ("list-any-token", "AUTH-INVALID-TOKEN-LIST"),
+                         ("get-any-token", "AUTH-INVALID-TOKEN-GET")):
+        assert rows[name]["verdict"] == "not-conformant" and rows[name]["cases"][killed] == "failed", name
+        assert rows[name]["official_verdict"] == "not-conformant", name  # TC2, TC6, TC7 are official cases
+    # An optional case failing is a warning: the verdict stands.
+    assert rows["expired-accepted"]["verdict"] == "conformant"
+    assert rows["expired-accepted"]["cases"]["AUTH-EXPIRED-TOKEN"] == "failed"
+    assert rows["unreachable"]["status"] == "unreachable" and rows["unreachable"]["verdict"] == "not-tested"
+    assert "unreachable" in rows["unreachable"]["message"]
+    assert (tmp_path / "r1" / "solutions" / "clean-23" / "report.html").is_file()
+
+    matrix = list(csv.reader((tmp_path / "r1" / "round.csv").open(encoding="utf-8")))
+    header = matrix[0]
+    assert [line[0] for line in matrix[1:]] == list(rows)
+    assert matrix[3][header.index("AUTH-BAD-CREDENTIALS")] == "failed"
+    assert "AUTH-BAD-CREDENTIALS" in (tmp_path / "r1" / "round.html").read_text(encoding="utf-8")
+
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] >= 1
+        assert conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == len(ROUND_1)
+        assert conn.execute("SELECT outcome FROM case_results JOIN runs ON runs.id = run_pk WHERE solution = "
+                            "'get-any-token' AND case_id = 'AUTH-INVALID-TOKEN-GET'").fetchone()[0] == "failed"
+
+    # Shards merged give the same round report as the unsharded round.
+    assert shard_codes == [1, 1]
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["merge", str(tmp_path / "s1"), str(tmp_path / "s2"), "--report-dir", str(tmp_path / "merged"),
+                 "--db", str(tmp_path / "merged.db")], out=out, err=err) == 1, err.getvalue()
+    assert _stable(tmp_path / "merged") == _stable(tmp_path / "r1")
+    assert (tmp_path / "merged" / "solutions" / "clean-30" / "report.json").is_file()
+    assert not (tmp_path / "unused.db").exists(), "a shard alone is not recorded in the history"
+
+    # Round 2: one variant fixed, one broken; the report and `history` show it.
+    with _roster(ROUND_2, tmp_path, monkeypatch) as roster:
+        code, output = _round(str(roster), "--workers", "3", "--report-dir", str(tmp_path / "r2"), "--db", str(db))
+    rows = _rows(tmp_path / "r2")
+    assert rows["get-any-token"]["verdict"] == "conformant"
+    assert rows["get-any-token"]["changes"]["newly_passing"] == ["AUTH-INVALID-TOKEN-GET"]
+    assert rows["clean-23"]["verdict"] == "not-conformant"
+    assert rows["clean-23"]["changes"]["regressed"] == ["AUTH-TOKEN-RESPONSE"]
+    assert "regressed: AUTH-TOKEN-RESPONSE" in output
+    assert rows["clean-30"]["changes"] == {"newly_passing": [], "regressed": []}
+    out = io.StringIO()
+    assert main(["history", "get-any-token", "--db", str(db)], out=out) == 0
+    history = out.getvalue()
+    assert "2 round(s)" in history and "newly passing: AUTH-INVALID-TOKEN-GET" in history
+
+    artefacts = "\n".join(p.read_text(errors="replace") for p in tmp_path.rglob("*")
+                          if p.is_file() and p.suffix in (".json", ".html", ".csv", ".md", ".xml"))
+    assert not [secret for secret in CLIENT_SECRETS + ["unreachable-secret"] if secret in artefacts]
+
+
+@pytest.mark.parametrize(("roster", "message"), [
+    ("[[solution]]\nname = 'a'\n[[solution]]\nname = 'a'\n", "appears twice"),
+    ("[[solution]]\nname = 'a b'\n", "must be 1-64 letters"),
+    ("[[solution]]\nname = 'x'\nbase_url = 'https://127.0.0.1:1'\n", "client_id_env"),
+    ("[[solution]]\nname = 'x'\nspec = '9.9'\n", "unknown spec version"),
+    ("[round]\nname = 'r'\n", "solutions"),
+    ("not toml [", "not valid TOML"),
+])
+def test_bad_roster_is_one_line_exit_2(tmp_path: Path, roster: str, message: str) -> None:
+    path = tmp_path / "roster.toml"
+    path.write_text(roster, encoding="utf-8")
+    code, output = _round(str(path), "--report-dir", str(tmp_path / "r"), "--db", str(tmp_path / "db"))
+    assert code == 2 and message in output and len(output.strip().splitlines()) == 1, output
+
+
+def test_shards_must_cover_the_roster_once(tmp_path: Path) -> None:
+    for index, shard in ((1, "1/2"), (2, "1/2")):
+        folder = tmp_path / f"s{index}"
+        folder.mkdir()
+        (folder / "round.json").write_text(json.dumps({
+            "round": "r", "roster_digest": "d", "round_id": str(index), "started_at": "a", "finished_at": "b",
+            "shard": shard, "solutions": []}), encoding="utf-8")
+    err = io.StringIO()
+    assert main(["merge", str(tmp_path / "s1"), str(tmp_path / "s2"), "--report-dir", str(tmp_path / "m")],
+                out=io.StringIO(), err=err) == 2
+    assert "exactly once" in err.getvalue()
+
+
+def test_history_database_from_a_newer_tool_is_refused(tmp_path: Path) -> None:
+    db = tmp_path / "rounds.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA user_version = 99")
+    err = io.StringIO()
+    assert main(["history", "x", "--db", str(db)], out=io.StringIO(), err=err) == 2
+    assert "newer" in err.getvalue()
