@@ -17,8 +17,8 @@ import pytest
 
 from conformance.catalog import case
 from conformance.expect import fail
-from conformance.plugin import RunContext
-from conformance.reference.data import FIXTURES_DIR, now_utc
+from conformance.plugin import SHARED_GXD_FOOTPRINTS, RunContext
+from conformance.reference.data import DEFAULT_GXD_BOM, FIXTURES_DIR, now_utc
 from conformance.rules import check_footprint
 from conformance.rules.finding import Finding, Severity
 from conformance.rules.gxd.model import gxd_indices
@@ -41,7 +41,7 @@ UNKNOWN_EXTENSION = {
 
 def bom_path(context: RunContext) -> Path:
     chosen = getattr(context.options, "gxd_bom", None)
-    return Path(chosen) if chosen else FIXTURES_DIR / "gxd" / "bom.json"
+    return Path(chosen) if chosen else DEFAULT_GXD_BOM
 
 
 def _bom_products(context: RunContext) -> set[str]:
@@ -55,7 +55,7 @@ def _bom_products(context: RunContext) -> set[str]:
 
 def gxd_footprints(context: RunContext) -> list[dict[str, Any]]:
     """Footprints served as GxD data: those carrying a GxD extension or naming a product of the chain."""
-    cached = context.shared.get("gxd_footprints")
+    cached = context.shared.get(SHARED_GXD_FOOTPRINTS)
     if isinstance(cached, list):
         context.session.evidence.note("footprints taken from the run's first GxD traversal")
         return cached
@@ -68,7 +68,7 @@ def gxd_footprints(context: RunContext) -> list[dict[str, Any]]:
         extensions = footprint.get("extensions")
         if ids & products or (isinstance(extensions, list) and gxd_indices(extensions)):
             chosen.append(footprint)
-    context.shared["gxd_footprints"] = chosen
+    context.shared[SHARED_GXD_FOOTPRINTS] = chosen
     return chosen
 
 

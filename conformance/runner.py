@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import ssl
 import sys
@@ -18,7 +19,7 @@ from conformance import __version__
 from conformance.baseline import compare, load_baseline
 from conformance.config import ConfigError, Settings
 from conformance.evidence import SecretBook
-from conformance.plugin import CONTEXT_KEY, RunContext
+from conformance.plugin import CONTEXT_KEY, SHARED_GXD_FOOTPRINTS, RunContext
 from conformance.reference.host import ReferenceHost
 from conformance.report import write_reports
 from conformance.report.labels import case_title, labels_for
@@ -26,6 +27,7 @@ from conformance.results import CaseOutcome, RunResult
 from conformance.session import TargetSession, ssl_context
 
 CASES_DIR = Path(cases.__file__).resolve().parent
+GXD_FOOTPRINTS_FILE = "gxd-footprints.json"
 
 
 class TargetUnreachable(Exception):
@@ -201,6 +203,9 @@ def run(settings: Settings, *, out: TextIO = sys.stdout) -> RunOutput:
         interrupted=interrupted,
         baseline=compare(context.outcomes, baseline) if baseline else None,
     )
+    chain_footprints = context.shared.get(SHARED_GXD_FOOTPRINTS)
+    if isinstance(chain_footprints, list):  # written before write_reports, whose secret scrub covers every file
+        (report_dir / GXD_FOOTPRINTS_FILE).write_text(json.dumps(chain_footprints, ensure_ascii=False), encoding="utf-8")
     write_reports(result, report_dir, secrets, lang=settings.options.lang)
     if settings.options.report_dir is None:
         _point_latest(report_dir)

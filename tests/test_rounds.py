@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from conformance.cli import main
+from conformance.reference.data import load_footprints
 from conformance.reference.host import ReferenceHost
 from tests.faults import all_faults
 from tests.harness import faulty_host
@@ -185,3 +186,58 @@ def test_history_database_from_a_newer_tool_is_refused(tmp_path: Path) -> None:
     err = io.StringIO()
     assert main(["history", "x", "--db", str(db)], out=io.StringIO(), err=err) == 2
     assert "newer" in err.getvalue()
+
+
+TIERS = {0: {"NB-14A"}, 1: {"CH-14A", "MB-14A"}, 2: {"A5052-H32-1.0", "PCB6-FR4-160"}}
+
+
+def _tier_dataset(tier: int) -> list[dict]:
+    """The reference data with, of the GxD notebook chain, only this tier's products (as one vendor serves it)."""
+    chain_products = {p for products in TIERS.values() for p in products}
+
+    def product_of(footprint: dict) -> str | None:
+        names = {pid.rsplit(":", 1)[-1] for pid in footprint.get("productIds", [])}
+        return next(iter(names & chain_products), None)
+
+    return [fp for fp in load_footprints("2.3", frozenset({"gxd"}))
+            if product_of(fp) is None or product_of(fp) in TIERS[tier]]
+
+
+def test_gxd_chain_linked_across_solutions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    entries = ['[round]\nname = "chain-round"\n']
+    with ExitStack() as stack:
+        for tier in TIERS:
+            host = stack.enter_context(ReferenceHost("2.3", frozenset({"gxd"}),
+                                                     overrides={"footprints": {"2.3": _tier_dataset(tier)}}))
+            monkeypatch.setenv(f"TIER{tier}_ID", host.config.client_id)
+            monkeypatch.setenv(f"TIER{tier}_SECRET", host.config.client_secret)
+            for chain in ("notebook", "partial"):
+                if chain == "partial" and tier == 2:
+                    continue  # the partial chain lacks its Tier-2 suppliers
+                entries.append(f'[[solution]]\nname = "{chain}-t{tier}"\nbase_url = "{host.url}"\nspec = "2.3"\n'
+                               f'profiles = ["gxd"]\nclient_id_env = "TIER{tier}_ID"\nclient_secret_env = "TIER{tier}_SECRET"\n'
+                               f'ca_cert = "{host.ca.ca_pem}"\nselect = "gxd and not chain and not fuzz"\n'
+                               f'chain = "{chain}"\ntier = {tier}\n')
+        roster = tmp_path / "roster.toml"
+        roster.write_text("\n".join(entries), encoding="utf-8")
+        code, output = _round(str(roster), "--workers", "3", "--report-dir", str(tmp_path / "r"),
+                              "--db", str(tmp_path / "db"))
+    data = json.loads((tmp_path / "r" / "round.json").read_text())
+    assert all(row["verdict"] == "conformant" for row in data["solutions"]), output
+    chains = {chain["chain"]: chain for chain in data["chains"]}
+    assert chains["notebook"]["verdict"] == "consistent", chains["notebook"]["findings"]
+    assert [t["tier"] for t in chains["notebook"]["tiers"]] == [0, 1, 2]
+    assert chains["notebook"]["hotspots"] and chains["notebook"]["tier_table"]
+    assert chains["partial"]["verdict"] == "inconsistent"
+    assert "supplier footprint" in chains["partial"]["reason"] and "not found" in chains["partial"]["reason"]
+    assert code == 1 and "GxD chain partial: inconsistent" in output
+    html = (tmp_path / "r" / "round.html").read_text(encoding="utf-8")
+    assert "Chain notebook" in html and "Hotspots" in html
+
+
+def test_example_roster_in_fixtures_is_valid() -> None:
+    from conformance.rounds.roster import load_roster
+
+    roster = load_roster(Path(__file__).resolve().parents[1] / "fixtures" / "rosters" / "example-round.toml")
+    assert [s.name for s in roster.solutions] == ["reference-2.3", "acme-pcf", "globex-carbon"]
+    assert roster.shard(2, 2) == (roster.solutions[1],)

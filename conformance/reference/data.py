@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 FIXTURES_DIR = Path(__file__).resolve().parents[2] / "fixtures"
+DEFAULT_GXD_BOM = FIXTURES_DIR / "gxd" / "bom.json"  # the fixture chain the reference host serves
 V3_FILTERS = ("productId", "companyId", "geography", "classification", "validOn", "validAfter", "validBefore", "status")
 
 

@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import TextIO
 
 from conformance.config import ConfigError
+from conformance.reference.data import DEFAULT_GXD_BOM
+from conformance.rounds.chains import link_chains
 from conformance.rounds.execute import run_round
 from conformance.rounds.merge import merge_shards
 from conformance.rounds.model import RoundResult, SolutionRow
@@ -29,7 +31,12 @@ def _row_line(row: SolutionRow) -> str:
 
 
 def _finish(result: RoundResult, round_dir: Path, db: Path | None, out: TextIO) -> int:
-    """Record (whole rounds only), write the reports, print the changes; exit 0 only if all conform."""
+    """Link chains and record (whole rounds only), write the reports, print the changes.
+
+    Exit 0 only when every solution is conformant and every linked GxD chain is consistent.
+    """
+    if result.shard is None:
+        result.chains = link_chains(result, round_dir, Path(result.gxd_bom) if result.gxd_bom else DEFAULT_GXD_BOM)
     if db is not None and result.shard is None:
         with RoundStore(db) as store:
             store.record(result)
@@ -41,8 +48,12 @@ def _finish(result: RoundResult, round_dir: Path, db: Path | None, out: TextIO) 
     conformant = sum(1 for row in result.rows if row.verdict == "conformant")
     print(f"round {result.name}{f' shard {result.shard}' if result.shard else ''}: {conformant} of "
           f"{len(result.rows)} solutions conformant", file=out)
+    for chain in result.chains:
+        print(f"GxD chain {chain['chain']}: {chain['verdict']}" + (f" ({chain['reason']})" if chain["reason"] else ""),
+              file=out)
     print(f"round report: {round_dir / 'round.html'}", file=out)
-    return EXIT_OK if result.all_conformant else EXIT_FAIL
+    chains_ok = all(chain["verdict"] == "consistent" for chain in result.chains)
+    return EXIT_OK if result.all_conformant and chains_ok else EXIT_FAIL
 
 
 def run_round_command(roster_path: Path, workers: int, shard_text: str | None, report_dir: Path | None,

@@ -31,13 +31,14 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def command_for(solution: Solution, report_dir: Path) -> list[str]:
+def command_for(solution: Solution, report_dir: Path, gxd_bom: Path | None = None) -> list[str]:
     """The `pact-conformance run` command line for one solution (credentials go by environment)."""
     command = [sys.executable, "-m", "conformance.cli", "run", "--quiet", "--report-dir", str(report_dir),
                "--spec", solution.spec]
     flags = {"--base-url": solution.base_url, "--auth-url": solution.auth_url, "--ca-cert": solution.ca_cert,
              "--callback-url": solution.callback_url, "--listen": solution.listen, "--timeout": solution.timeout_s,
-             "--event-timeout": solution.event_timeout_s, "-k": solution.select}
+             "--event-timeout": solution.event_timeout_s, "-k": solution.select,
+             "--gxd-bom": gxd_bom if "gxd" in solution.profiles else None}
     for flag, value in flags.items():
         if value is not None:
             command += [flag, str(value)]
@@ -75,7 +76,7 @@ def _last_line(text: str) -> str:
 
 
 def run_solution(solution: Solution, index: int, round_dir: Path, env: Mapping[str, str],
-                 timeout_s: float) -> SolutionRow:
+                 timeout_s: float, gxd_bom: Path | None = None) -> SolutionRow:
     """One solution's run; every way it can end becomes a row, never an exception."""
     relative = Path("solutions") / solution.name
     report_dir = round_dir / relative
@@ -88,7 +89,7 @@ def run_solution(solution: Solution, index: int, round_dir: Path, env: Mapping[s
     except LookupError as exc:
         return SolutionRow(**row, status=Status.CONFIG_ERROR, verdict=NOT_TESTED, message=str(exc))
     try:
-        completed = subprocess.run(command_for(solution, report_dir), env=child_env, capture_output=True,
+        completed = subprocess.run(command_for(solution, report_dir, gxd_bom), env=child_env, capture_output=True,
                                    text=True, errors="replace", timeout=timeout_s, stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
         return SolutionRow(**row, status=Status.TIMED_OUT, verdict=NOT_TESTED, duration_s=time.monotonic() - started,
@@ -124,12 +125,13 @@ def run_round(roster: Roster, round_dir: Path, *, workers: int = 1, shard: tuple
     round_dir.mkdir(parents=True, exist_ok=True)
     rows: list[SolutionRow] = []
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="round") as pool:
-        futures = [pool.submit(run_solution, s, positions[s.name], round_dir, env, roster.solution_timeout_s)
-                   for s in chosen]
+        futures = [pool.submit(run_solution, s, positions[s.name], round_dir, env, roster.solution_timeout_s,
+                               roster.gxd_bom) for s in chosen]
         for future in as_completed(futures):
             rows.append(future.result())
             if on_row is not None:
                 on_row(rows[-1], len(rows), len(futures))
     return RoundResult(name=roster.name, roster_digest=roster.digest, round_id=uuid.uuid4().hex[:12],
                        started_at=started, finished_at=_now(), rows=sorted(rows, key=lambda r: r.index),
-                       shard=f"{shard[0]}/{shard[1]}" if shard else None, workers=workers)
+                       shard=f"{shard[0]}/{shard[1]}" if shard else None, workers=workers,
+                       gxd_bom=str(roster.gxd_bom) if roster.gxd_bom else None)

@@ -79,6 +79,8 @@ class RoundResult:
     rows: list[SolutionRow]
     shard: str | None = None  # "i/n" for one shard's part; None for a whole (or merged) round
     workers: int = 1
+    gxd_bom: str | None = None  # bill of materials linking the roster's GxD chains (None: the fixture chain)
+    chains: list[dict[str, Any]] = field(default_factory=list)  # linked GxD chains (whole rounds only)
 
     @property
     def case_ids(self) -> list[str]:
@@ -106,10 +108,13 @@ class RoundResult:
             "solutions_total": len(self.rows),
             "cases": self.case_ids,
             "solutions": [row.to_dict() for row in self.rows],
+            "gxd_bom": self.gxd_bom,
+            "chains": self.chains,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RoundResult:
         return cls(name=data["round"], roster_digest=data["roster_digest"], round_id=data["round_id"],
                    started_at=data["started_at"], finished_at=data["finished_at"], shard=data.get("shard"),
-                   workers=data.get("workers", 1), rows=[SolutionRow(**row) for row in data["solutions"]])
+                   workers=data.get("workers", 1), rows=[SolutionRow(**row) for row in data["solutions"]],
+                   gxd_bom=data.get("gxd_bom"), chains=data.get("chains", []))

@@ -58,4 +58,7 @@ def round_summary_markdown(result: RoundResult) -> str:
         lines.append(f"| {_md(row.name)} | {row.spec} | {row.verdict} | {row.official_verdict or '-'} | "
                      f"{_md(', '.join(failed)) or '-'} | {_md(', '.join(row.changes.get('newly_passing', []))) or '-'} | "
                      f"{_md(', '.join(row.changes.get('regressed', []))) or '-'} | {_md(row.message[:200]) or '-'} |")
+    for chain in result.chains:
+        lines += ["", f"GxD chain **{_md(chain['chain'])}**: {chain['verdict']}"
+                  + (f" ({_md(chain['reason'][:200])})" if chain["reason"] else "")]
     return "\n".join(lines) + "\n"

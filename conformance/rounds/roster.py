@@ -67,6 +67,7 @@ class Roster(BaseModel):
     name: str = Field(min_length=1)
     solutions: tuple[Solution, ...] = Field(min_length=1)
     solution_timeout_s: float = Field(default=1800.0, gt=0)
+    gxd_bom: Path | None = None  # links the GxD chains marked with chain/tier (default: the fixture chain)
     digest: str = ""
 
     @model_validator(mode="after")
@@ -101,7 +102,7 @@ def load_roster(path: Path) -> Roster:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"roster {path} is not valid TOML: {exc}") from None
     round_table = data.pop("round", {})
-    unknown_keys = set(round_table) - {"name", "solution_timeout_s"}
+    unknown_keys = set(round_table) - {"name", "solution_timeout_s", "gxd_bom"}
     if unknown_keys:
         raise ConfigError(f"roster {path}: unknown [round] setting {sorted(unknown_keys)[0]!r}")
     solutions = data.pop("solution", [])
@@ -110,9 +111,14 @@ def load_roster(path: Path) -> Roster:
     for entry in solutions:
         if isinstance(entry, dict) and entry.get("ca_cert"):
             entry["ca_cert"] = (path.parent / entry["ca_cert"]).resolve()
+    if round_table.get("gxd_bom"):
+        round_table["gxd_bom"] = (path.parent / round_table["gxd_bom"]).resolve()
+        if not round_table["gxd_bom"].is_file():
+            raise ConfigError(f"roster {path}: gxd_bom file not found: {round_table['gxd_bom']}")
     try:
         return Roster(name=round_table.get("name", path.stem), solutions=solutions,
                       solution_timeout_s=round_table.get("solution_timeout_s", 1800.0),
+                      gxd_bom=round_table.get("gxd_bom"),
                       digest=hashlib.sha256(raw).hexdigest()[:16])
     except ValidationError as exc:
         error = exc.errors()[0]
