@@ -111,7 +111,7 @@ def _note_error_code(session: TargetSession, response: Response, expected: str) 
 
 # --- Authenticate (TC1, TC2, AUTH-02..07) ---
 
-@case("AUTH-TOKEN", title="Token with valid client credentials", requirements=["AUTH-01", "AUTH-03"],
+@case("AUTH-TOKEN", title="Token with valid client credentials", requirements=["AUTH-01", "AUTH-03", "GEN-01"],
       mandatory="all", official="TC1")
 def test_token_with_valid_credentials(session: TargetSession) -> None:
     """Official TC1: 200 with access_token and token_type (the OAS AuthResponseBody); details in AUTH-TOKEN-RESPONSE."""
@@ -356,7 +356,7 @@ def _expired_token(session: TargetSession) -> str:
 
 
 @case("AUTH-EXPIRED-TOKEN", title="An expired token is rejected with 401",
-      requirements=["AUTH-11"], mandatory="none")
+      requirements=["AUTH-11", "LIST-09"], mandatory="none")
 def test_expired_token_rejected(session: TargetSession) -> None:
     """401 is a MUST, code TokenExpired a SHOULD (note); optional because most hosts' tokens outlive a run."""
     urls = _resource_urls(session)

@@ -213,7 +213,7 @@ def _expect_footprints(session: TargetSession, pfs: Any, product_ids: list[str])
 
 # Official cases (TC12-TC17, TC21 / TC40).
 @case("EVT-REQUEST-ACCEPTED", title="A request event for a listed product is accepted with 200",
-      requirements=["EVT-01", "EVT-20", "EVT-22", "EVT-23"], mandatory=">=2.2", official="TC12")
+      requirements=["EVT-01", "EVT-20", "EVT-22", "EVT-23", "GEN-02"], mandatory=">=2.2", official="TC12")
 def test_request_accepted(session: TargetSession, callback: Callback, sent_requests: dict[str, SentRequest]) -> None:
     request = _request(session, callback, sent_requests, "fulfil", "EVT-REQUEST-ACCEPTED")
     expect_status(request.response, {200}, req="EVT-23")
@@ -262,7 +262,7 @@ def test_request_rejected(session: TargetSession, callback: Callback, sent_reque
 
 
 @case("EVT-PUBLISHED-ACCEPTED", title="A published event with a random footprint id is accepted with 200",
-      requirements=["EVT-10", "EVT-11"], mandatory=">=2.2", official="TC15")
+      requirements=["EVT-10", "EVT-11", "GEN-02"], mandatory=">=2.2", official="TC15")
 def test_published_accepted(session: TargetSession, callback: Callback) -> None:
     response = _post(session, _published(session, callback, [str(uuid.uuid4())]), "published event, random pfIds")
     expect_status(response, {200}, req="EVT-11")

@@ -16,7 +16,7 @@ from conformance.session import TargetSession
 MALFORMED_ID = "not-a-uuid"
 
 
-@case("GET-OK", title="GetFootprint returns the listed footprint", requirements=["GET-01", "GET-03", "GET-11"],
+@case("GET-OK", title="GetFootprint returns the listed footprint", requirements=["GET-01", "GET-03", "GET-11", "GEN-01"],
       mandatory="all", official="TC3")
 def test_get_footprint(session: TargetSession) -> None:
     footprint_id = session.some_footprint_id()

@@ -44,6 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--base-url", help="API base URL of the target (https); omit to test the embedded reference host")
     run.add_argument("--auth-url", help="auth base URL (default: the base URL)")
     run.add_argument("--client-id", help="client id (or PACT_CLIENT_ID); the secret comes from PACT_CLIENT_SECRET")
+    run.add_argument("--restricted-client-id", help="a second client granted none of the first one's footprints, for the "
+                     "access-management cases (or PACT_RESTRICTED_CLIENT_ID); its secret: PACT_RESTRICTED_CLIENT_SECRET")
     run.add_argument("--spec", choices=None, help=f"spec version: {', '.join(SPEC_VERSIONS)} (default {DEFAULT_SPEC})")
     run.add_argument("--profile", action="append", dest="profiles", help="extra profile, e.g. gxd (repeatable)")
     run.add_argument("--config", help="TOML file with the same settings (flags win)")

@@ -73,6 +73,10 @@ class Target(BaseModel):
     # Where plain-HTTP probes go (TLS-02..05); default: the base/auth URL with scheme http.
     http_base_url: str | None = None
     http_auth_url: str | None = None
+    # A second client of the same host that the data owner granted none of the first client's
+    # footprints: the access-management cases (GEN-05, LIST-08, GET-05) run only with it.
+    restricted_client_id: str | None = None
+    restricted_client_secret: SecretStr | None = None
     embedded: bool = False  # True when the target is the embedded reference host
 
     @field_validator("base_url", "auth_url")
@@ -98,6 +102,9 @@ class Target(BaseModel):
     def _tls_choice(self) -> Target:
         if self.insecure_tls and self.ca_cert is not None:
             raise ValueError("--insecure-tls and --ca-cert exclude each other")
+        if (self.restricted_client_id is None) != (self.restricted_client_secret is None):
+            raise ValueError("the restricted client needs both --restricted-client-id (or PACT_RESTRICTED_CLIENT_ID) "
+                             "and PACT_RESTRICTED_CLIENT_SECRET")
         return self
 
     def plain_http(self, url: str) -> str:
@@ -179,7 +186,7 @@ class Settings(BaseModel):
 
 
 _TARGET_KEYS = {"base_url", "auth_url", "client_id", "client_secret", "spec", "profiles", "ca_cert",
-                "insecure_tls", "http_base_url", "http_auth_url"}
+                "insecure_tls", "http_base_url", "http_auth_url", "restricted_client_id", "restricted_client_secret"}
 _OPTION_KEYS = set(RunOptions.model_fields)
 
 
@@ -227,6 +234,9 @@ def build_settings(cli: Mapping[str, Any], env: Mapping[str, str]) -> Settings:
         merged["client_secret"] = env["PACT_CLIENT_SECRET"]
     if env.get("PACT_EXPIRED_TOKEN"):
         merged["expired_token"] = env["PACT_EXPIRED_TOKEN"]
+    for variable in ("PACT_RESTRICTED_CLIENT_ID", "PACT_RESTRICTED_CLIENT_SECRET"):
+        if env.get(variable):
+            merged[variable.removeprefix("PACT_").lower()] = env[variable]
     merged.update({k: v for k, v in cli.items() if v is not None and k != "config"})
 
     if isinstance(merged.get("profiles"), str):

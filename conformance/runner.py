@@ -57,6 +57,8 @@ def open_context(settings: Settings, secrets: SecretBook) -> RunContext:
         if options.expired_token is None:
             options = options.model_copy(update={"expired_token": host.expired_token()})
     secrets.add_client(target.client_id, target.client_secret.get_secret_value())
+    if target.restricted_client_id and target.restricted_client_secret:
+        secrets.add_client(target.restricted_client_id, target.restricted_client_secret.get_secret_value())
     if options.expired_token is not None:
         secrets.add(options.expired_token.get_secret_value(), "bearer-token")
     session = TargetSession(target, options, secrets)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from conformance.cli import main
+from conformance.coverage import NOT_CHECKED_BECAUSE, REQUIREMENT_IDS
 
 
 def _free_port() -> int:
@@ -73,3 +74,14 @@ def test_toml_config_supplies_settings(tmp_path: Path, monkeypatch: pytest.Monke
     config.write_text(f'base_url = "https://127.0.0.1:{_free_port()}"\nclient_id = "a"\nclient_secret = "b"\nspec = "3.0"\n')
     code, _, err = _call(["run", "--config", str(config)])
     assert code == 3, err  # settings accepted; nothing listens there
+
+
+def test_coverage_gives_a_reason_for_every_unchecked_requirement() -> None:
+    out = io.StringIO()
+    assert main(["cases", "--coverage"], out=out) == 0
+    lines = out.getvalue().splitlines()
+    assert len([line for line in lines if line[:1].isupper() and " " in line]) >= len(REQUIREMENT_IDS)
+    unexplained = [line for line in lines if "no reason recorded" in line]
+    assert not unexplained, unexplained
+    checked_anyway = [rid for rid in NOT_CHECKED_BECAUSE if f"{rid:<9} — not checked" not in out.getvalue()]
+    assert not checked_anyway, f"checked now; drop their reasons: {checked_anyway}"

@@ -46,6 +46,11 @@ class HostConfig:
     v2_spec: str = "2.3"
     client_id: str = "pact-demo-client"
     client_secret: str = "pact-demo-secret"
+    # A second client the data owner granted nothing (access management, GEN-05, LIST-08, GET-05);
+    # `denied_actions` are where it gets 403 AccessDenied (faults remove one).
+    restricted_client_id: str = "pact-demo-restricted"
+    restricted_client_secret: str = "pact-demo-restricted-secret"
+    denied_actions: frozenset[str] = frozenset({"list", "get"})
     token_lifetime_s: int = 3600
     default_page_size: int = 50
     profiles: frozenset[str] = frozenset()
@@ -88,11 +93,16 @@ class TokenStore:
     def __init__(self, lifetime_s: int) -> None:
         self.lifetime_s = lifetime_s
         self._expiry: dict[str, float] = {}
+        self._client: dict[str, str] = {}
 
-    def issue(self) -> str:
+    def issue(self, client_id: str = "") -> str:
         token = secrets.token_urlsafe(32)
         self._expiry[token] = time.monotonic() + self.lifetime_s
+        self._client[token] = client_id
         return token
+
+    def client_of(self, token: str) -> str:
+        return self._client.get(token, "")
 
     def issue_expired(self) -> str:
         """A token that was valid once and has expired: lets a run test expiry without waiting (AUTH-11)."""
@@ -136,8 +146,10 @@ def create_app(config: HostConfig | None = None) -> Starlette:
         if credentials is None:
             return _oauth_error(401, "invalid_client", "client authentication is required")
         cid, secret = credentials
-        valid = (secrets.compare_digest(cid.encode(), config.client_id.encode())  # bytes: non-ASCII input is no 500
-                 and secrets.compare_digest(secret.encode(), config.client_secret.encode()))
+        known = ((config.client_id, config.client_secret), (config.restricted_client_id, config.restricted_client_secret))
+        valid = any(secrets.compare_digest(cid.encode(), known_id.encode())  # bytes: non-ASCII input is no 500
+                    and secrets.compare_digest(secret.encode(), known_secret.encode())
+                    for known_id, known_secret in known)
         if not valid:
             return _oauth_error(401, "invalid_client", "client authentication failed")
         grant = form.get("grant_type")
@@ -146,7 +158,7 @@ def create_app(config: HostConfig | None = None) -> Starlette:
         if grant != "client_credentials":
             return _oauth_error(400, "unsupported_grant_type", "only client_credentials is supported")
         return JSONResponse(
-            {"access_token": tokens.issue(), "token_type": "bearer", "expires_in": config.token_lifetime_s},
+            {"access_token": tokens.issue(cid), "token_type": "bearer", "expires_in": config.token_lifetime_s},
             headers={"Cache-Control": "no-store", "Pragma": "no-cache"},
         )
 
@@ -179,6 +191,13 @@ def create_app(config: HostConfig | None = None) -> Starlette:
             return Response(status_code=401, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
         return _error(400, "BadRequest", "Bad Request: missing or invalid access token")
 
+    def denied_to(request: Request, action: str) -> Response | None:
+        """403 AccessDenied for the restricted client: the data owner granted it nothing."""
+        token = request.headers.get("authorization", "")[7:].strip()
+        if action in config.denied_actions and tokens.client_of(token) == config.restricted_client_id:
+            return _error(403, "AccessDenied", "Access denied")
+        return None
+
     def versioned(handler: Any) -> Any:
         """Only /2 and /3 exist, and every versioned action needs a valid bearer token."""
 
@@ -195,6 +214,9 @@ def create_app(config: HostConfig | None = None) -> Starlette:
 
     @versioned
     async def list_footprints(request: Request, major: int) -> Response:
+        denied = denied_to(request, "list")
+        if denied is not None:
+            return denied
         query = request.query_params
         try:
             limit = int(query.get("limit", config.default_page_size))
@@ -239,6 +261,9 @@ def create_app(config: HostConfig | None = None) -> Starlette:
             uuid.UUID(footprint_id)
         except ValueError:
             return _error(400, "BadRequest", "footprint id must be a UUID")
+        denied = denied_to(request, "get")
+        if denied is not None:
+            return denied
         for footprint in config.dataset(major):
             if str(footprint.get("id", "")).lower() == footprint_id.lower():
                 return JSONResponse({"data": footprint})

@@ -45,6 +45,8 @@ class ReferenceHost:
             base_url=self.url, auth_url=self.url,
             client_id=self.config.client_id, client_secret=SecretStr(self.config.client_secret),
             spec=spec or self.spec, profiles=profiles, ca_cert=self.ca.ca_pem, embedded=True,
+            restricted_client_id=self.config.restricted_client_id,
+            restricted_client_secret=SecretStr(self.config.restricted_client_secret),
         )
 
     def expired_token(self) -> SecretStr:

@@ -24,7 +24,8 @@ from conformance.rounds.roster import Roster, Solution
 
 # Exit codes of `pact-conformance run` (conformance/cli.py).
 _EXIT_USAGE, _EXIT_UNREACHABLE = 2, 3
-_INHERITED_SECRETS = ("PACT_CLIENT_ID", "PACT_CLIENT_SECRET", "PACT_EXPIRED_TOKEN")
+_INHERITED_SECRETS = ("PACT_CLIENT_ID", "PACT_CLIENT_SECRET", "PACT_EXPIRED_TOKEN", "PACT_RESTRICTED_CLIENT_ID",
+                      "PACT_RESTRICTED_CLIENT_SECRET")
 
 
 def _now() -> str:
@@ -55,7 +56,9 @@ def _child_env(solution: Solution, env: Mapping[str, str], secrets: SecretBook) 
     """The parent's environment without its own PACT credentials, plus this solution's."""
     child = {k: v for k, v in env.items() if k not in _INHERITED_SECRETS}
     named = {"PACT_CLIENT_ID": solution.client_id_env, "PACT_CLIENT_SECRET": solution.client_secret_env,
-             "PACT_EXPIRED_TOKEN": solution.expired_token_env}
+             "PACT_EXPIRED_TOKEN": solution.expired_token_env,
+             "PACT_RESTRICTED_CLIENT_ID": solution.restricted_client_id_env,
+             "PACT_RESTRICTED_CLIENT_SECRET": solution.restricted_client_secret_env}
     for variable, source in named.items():
         if source is None:
             continue
@@ -67,6 +70,8 @@ def _child_env(solution: Solution, env: Mapping[str, str], secrets: SecretBook) 
         secrets.add_client(child["PACT_CLIENT_ID"], child["PACT_CLIENT_SECRET"])
     if "PACT_EXPIRED_TOKEN" in child:
         secrets.add(child["PACT_EXPIRED_TOKEN"], "bearer-token")
+    if "PACT_RESTRICTED_CLIENT_SECRET" in child:
+        secrets.add(child["PACT_RESTRICTED_CLIENT_SECRET"], "client-secret")
     return child
 
 

@@ -33,6 +33,8 @@ class Solution(BaseModel):
     client_id_env: str | None = None
     client_secret_env: str | None = None
     expired_token_env: str | None = None
+    restricted_client_id_env: str | None = None  # a second client granted nothing (access-management cases)
+    restricted_client_secret_env: str | None = None
     ca_cert: Path | None = None
     insecure_tls: bool = False
     callback_url: str | None = None

@@ -194,6 +194,8 @@ FAULTS = [
         "token-for-unknown-client",
         "the token endpoint issues tokens to client ids it does not know (AUTH-06, AUTH-14)",
         kills=frozenset({"AUTH-OIDC-BAD-CREDENTIALS"}),
+        # the restricted client is "unknown" to this rewrite too: it gets the first client's access
+        collateral=frozenset({"ACCESS-LIST-DENIED", "ACCESS-GET-DENIED"}),
         wrap=rewrite_request(TOKEN, _credentials_as_demo(known_client=False)),
     ),
     Fault(
