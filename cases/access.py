@@ -42,6 +42,8 @@ def _listed_ids(session: TargetSession) -> set[str]:
 
 
 def _expect_access_denied(body: Any, what: str, req: list[str]) -> None:
+    expect(not (isinstance(body, dict) and "data" in body), f"{what} answered 403 but carried `data`",
+           req=[*req, "GEN-05"])
     code = body.get("code") if isinstance(body, dict) else None
     expect(code == ACCESS_DENIED, f"{what} answered 403 with error code {str(code)[:80]!r}, expected "
            f"{ACCESS_DENIED!r}", req=[*req, "ERR-03"])
@@ -52,6 +54,8 @@ def _expect_access_denied(body: Any, what: str, req: list[str]) -> None:
 def test_list_without_grants(session: TargetSession) -> None:
     token = _restricted_token(session)
     listed = _listed_ids(session)
+    if not listed:
+        pytest.skip("the first client's listing has no footprint with an id, so there is nothing to withhold")
     response = session.client.request("GET", session.footprints_url(), token=token,
                                       note="ListFootprints as the restricted client")
     if response.status == 403:

@@ -8,6 +8,7 @@ loop-guarded walker, so a cyclic or endless host ends in a clear failure.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -237,6 +238,20 @@ def test_link_repeatable(session: TargetSession, pact_context: RunContext) -> No
     expect(calls[0] == calls[1], f"the pagination link {link[:200]} returned {calls[0][:5]} on the first call and "
            f"{calls[1][:5]} on the second; a link must return the same set each time (v2 MUST, implied in v3)",
            req="PAGE-09")
+
+
+@case("PAGE-LINK-LASTS", title="A pagination link still works after --link-wait seconds (PAGE-11: at least 180 s)",
+      requirements=["PAGE-11"], mandatory="none")
+def test_link_lasts(session: TargetSession, pact_context: RunContext) -> None:
+    wait = session.options.link_wait_s
+    if not wait:
+        pytest.skip("not run: it waits minutes for a link to age; pass --link-wait 170 to check PAGE-11 (180 s)")
+    link = _next_link(pact_context)
+    session.evidence.note(f"waiting {wait:g} s before calling the pagination link (PAGE-11 asks for at least 180 s)")
+    time.sleep(wait)
+    response = session.client.request("GET", link, token=session.token(), note=f"pagination link after {wait:g} s")
+    expect_status(response, {200, 202}, req="PAGE-11")
+    expect_data_object(response, list, req="PAGE-11")
 
 
 @case("PAGE-LINK-REQUIRES-AUTH", title="A pagination link is not served without a valid access token",

@@ -41,6 +41,7 @@ class BaselineComparison:
     verdict: str | None  # the baseline's verdict
     new_failures: list[str]
     new_mandatory_failures: list[str]
+    new_mandatory_not_run: list[str]  # mandatory cases that passed in the baseline and could not run now
     fixed: list[str]
     still_failing: list[str]
     newly_skipped: list[str]
@@ -49,8 +50,9 @@ class BaselineComparison:
 
     @property
     def regression(self) -> bool:
-        """What `--fail-on regression` gates on: a mandatory case fails that did not fail in the baseline."""
-        return bool(self.new_mandatory_failures)
+        """What `--fail-on regression` gates on: a mandatory case fails that did not fail in the baseline,
+        or one that passed there could not run now (a release must not escape the gate by skipping)."""
+        return bool(self.new_mandatory_failures or self.new_mandatory_not_run)
 
     def groups(self) -> dict[str, list[str]]:
         return {name: getattr(self, name) for name in _GROUPS}
@@ -115,5 +117,7 @@ def compare(cases: list[CaseOutcome], baseline: Baseline) -> BaselineComparison:
     return BaselineComparison(
         path=baseline.path, run_id=baseline.run_id, verdict=baseline.verdict,
         new_mandatory_failures=[case_id for case_id in grouped["new_failures"] if case_id in mandatory],
+        new_mandatory_not_run=[case_id for case_id in grouped["newly_skipped"]
+                               if case_id in mandatory and baseline.outcomes.get(case_id) == Outcome.PASSED.value],
         **grouped,
     )

@@ -65,6 +65,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--expired-token", help="an expired access token of the target, to test expiry (prefer the "
                      "environment variable PACT_EXPIRED_TOKEN: command lines are visible to other users)")
     run.add_argument("--max-pages", type=int, help="stop a pagination walk after this many pages (default 1000)")
+    run.add_argument("--link-wait", dest="link_wait_s", type=float, help="check that a pagination link still works "
+                     "after this many seconds (PAGE-11 asks for 180 s: use 170); off by default as it adds the wait")
     run.add_argument("--seed", dest="fuzz_seed", type=int, help="fuzzing seed (default: derived from the run id, printed)")
     run.add_argument("--fuzz-budget", type=int, help="fuzzing examples per operation")
     run.add_argument("--no-fuzz", action="store_true", default=None, help="skip the fuzzing stage (its cases are not run)")

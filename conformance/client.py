@@ -20,12 +20,16 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from conformance.deadline import socket_deadline
+from conformance.deadline import transport as deadline_transport
 from conformance.evidence import EvidenceLog, Exchange, SecretBook, excerpt
 
 MAX_JSON_DEPTH = 200
-# After this many consecutive timeouts an origin counts as not answering: a silent target then costs
-# a few timeouts, not one per request of every case.
+# After this many consecutive requests without a complete answer (timeouts, bodies that never end)
+# an origin or resource counts as not answering for RETRY_AFTER_S: a silent target then costs a few
+# timeouts, not one per request of every case.
 SILENT_AFTER_TIMEOUTS = 3
+RETRY_AFTER_S = 30.0
 HEAD_BYTES = 64 * 1024  # what is kept of a body that exceeds the size cap
 
 
@@ -121,20 +125,24 @@ class _Body(NamedTuple):
 
 
 class _NotAnswering:
-    """Consecutive requests without a complete answer, per origin and per resource (origin and path).
+    """Consecutive requests without a complete answer, per origin and per resource (origin, path, query).
 
-    After SILENT_AFTER_TIMEOUTS in a row the key is blocked: a silent or endlessly streaming target
-    costs a few timeouts, not one per request of every case.
+    After SILENT_AFTER_TIMEOUTS in a row the key is blocked for RETRY_AFTER_S: a silent or endlessly
+    streaming target costs a few timeouts, not one per request of every case. After that one request
+    goes through again, so a target that recovers (a restart, a cold start) is heard again.
     """
 
     def __init__(self) -> None:
         self._streak: dict[str, int] = {}
+        self._last: dict[str, float] = {}
 
     def blocked(self, key: str) -> bool:
-        return self._streak.get(key, 0) >= SILENT_AFTER_TIMEOUTS
+        return (self._streak.get(key, 0) >= SILENT_AFTER_TIMEOUTS
+                and time.monotonic() - self._last.get(key, 0.0) < RETRY_AFTER_S)
 
     def record(self, key: str, *, unanswered: bool) -> None:
         self._streak[key] = self._streak.get(key, 0) + 1 if unanswered else 0
+        self._last[key] = time.monotonic()
 
 
 def basic_credentials(client_id: str, client_secret: str) -> str:
@@ -171,7 +179,7 @@ class PactClient:
         self._evidence = evidence
         self._silent = _NotAnswering()
         self._http = httpx.Client(
-            verify=verify,
+            transport=deadline_transport(verify),
             timeout=httpx.Timeout(timeout_s),
             follow_redirects=False,
             trust_env=False,  # never route through proxies from the environment
@@ -211,24 +219,31 @@ class PactClient:
         started = time.monotonic()
         deadline = started + self.timeout_s * 3
         origin = _origin(str(request.url))
-        resource = origin + urlsplit(str(request.url)).path
+        parts = urlsplit(str(request.url))
+        resource = origin + parts.path + (f"?{parts.query}" if parts.query else "")
         if self._silent.blocked(origin):
             return self._fail(exchange, started, (
                 f"not sent: the last {SILENT_AFTER_TIMEOUTS} requests to {origin} got no complete answer within the "
-                f"timeout ({self.timeout_s:g} s); the target is treated as not answering for the rest of the run"))
+                f"timeout ({self.timeout_s:g} s); the target is treated as not answering for {RETRY_AFTER_S:g} s"))
         if self._silent.blocked(resource):
             return self._fail(exchange, started, (
                 f"not sent: the last {SILENT_AFTER_TIMEOUTS} responses from {resource} never finished within "
-                f"{self.timeout_s * 3:g} s; it is treated as not answering for the rest of the run"))
+                f"{self.timeout_s * 3:g} s; it is treated as not answering for {RETRY_AFTER_S:g} s"))
         try:
-            response = self._http.send(request, stream=True)
+            with socket_deadline(deadline):  # headers trickled a byte at a time still end by the deadline
+                response = self._http.send(request, stream=True)
         except httpx.TimeoutException:
             self._silent.record(origin, unanswered=True)
-            return self._fail(exchange, started, f"no response within {self.timeout_s:g} s (timeout)")
+            self._silent.record(resource, unanswered=True)
+            if time.monotonic() < deadline:
+                return self._fail(exchange, started, f"no response within {self.timeout_s:g} s (timeout)")
+            return self._fail(exchange, started, f"response headers still incomplete after {self.timeout_s * 3:g} s; "
+                                                 "reading stopped")
         except httpx.HTTPError as exc:
             return self._fail(exchange, started, _describe_transport_error(exc))
         try:
-            body = self._read_capped(response, deadline)
+            with socket_deadline(deadline):
+                body = self._read_capped(response, deadline)
         finally:
             response.close()
         self._silent.record(origin, unanswered=body.unfinished)
@@ -241,8 +256,8 @@ class PactClient:
     def _read_capped(self, response: httpx.Response, deadline: float) -> _Body:
         """The body if it fits in max_body_bytes; else only its head, marked truncated.
 
-        A truncated body is never parsed, so an oversized answer costs a few chunks of memory,
-        not a buffer of the cap's size per request.
+        A truncated body is never parsed nor joined: an oversized answer costs at most the cap
+        while it is read, and only its head is kept.
         """
         chunks: list[bytes] = []
         size = 0
@@ -256,8 +271,11 @@ class PactClient:
                     return _Body(_head(chunks), truncated=True, unfinished=True, error=(
                         f"response body still streaming after {self.timeout_s * 3:g} s; reading stopped"))
         except httpx.TimeoutException:
-            return _Body(_head(chunks), truncated=True, unfinished=True,
-                         error=f"response body stalled for more than {self.timeout_s:g} s (timeout)")
+            if time.monotonic() < deadline:
+                return _Body(_head(chunks), truncated=True, unfinished=True,
+                             error=f"response body stalled for more than {self.timeout_s:g} s (timeout)")
+            return _Body(_head(chunks), truncated=True, unfinished=True, error=(
+                f"response body still streaming after {self.timeout_s * 3:g} s; reading stopped"))
         except httpx.HTTPError as exc:
             return _Body(_head(chunks), truncated=True,
                          error=f"response body broken off: {_describe_transport_error(exc)}")

@@ -130,6 +130,7 @@ class RunOptions(BaseModel):
     timeout_s: float = Field(default=10.0, gt=0, le=600)
     max_body_bytes: int = Field(default=DEFAULT_MAX_BODY_BYTES, gt=0)
     max_pages: int = Field(default=1000, gt=0)
+    link_wait_s: float | None = Field(default=None, ge=0, le=600)  # PAGE-11: off unless asked (it waits)
     official_only: bool = False
     expired_token: SecretStr | None = None
     callback_url: str | None = None
@@ -211,7 +212,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
     return flat
 
 
-_FLAGS = {"timeout_s": "--timeout", "event_timeout_s": "--event-timeout", "fuzz_seed": "--seed", "select": "-k"}
+_FLAGS = {"timeout_s": "--timeout", "event_timeout_s": "--event-timeout", "fuzz_seed": "--seed", "select": "-k",
+          "link_wait_s": "--link-wait"}
 
 
 def _one_line(exc: ValidationError) -> str:

@@ -35,7 +35,6 @@ NOT_CHECKED_BECAUSE: dict[str, str] = {
     "LIST-06": "SHOULD about deprecated footprints whose predecessors the host may have purged: not decidable "
                "from one snapshot",
     "PAGE-03": "a MAY: short pages are never failed (PAGE-LIMIT-HONOURED only checks the upper bound)",
-    "PAGE-11": "takes 180 s of waiting per run; left out of the default run",
     "PAGE-13": "a MAY for the host: no case follows a previous link after advancing",
     "FILT-22": "criteria in RequestCreated events beyond productId depend on the host's data; EVT cases send productId",
     "GET-08": "SHOULD on the error code; the expired-token case exercises ListFootprints (LIST-09)",

@@ -32,6 +32,10 @@ _SUFFIXES = (".json", ".jsonl")
 # inputs are done before the workers would have paid back their start-up.
 PARALLEL_FROM_BYTES = 4 * 1024 * 1024
 _CHUNK_LINES = 500  # per task: large enough that pickling and scheduling stay a few percent
+# Input too large to be a footprint document is refused before it is in memory (a 1 GiB file,
+# a line without an end): one clear line instead of gigabytes of parsing.
+MAX_LINE_CHARS = 16 * 1024 * 1024
+MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
 _CHUNKS_PER_WORKER = 2  # in flight: keeps every worker busy while memory stays bounded
 
 
@@ -145,15 +149,19 @@ def _file_checked(
 ) -> Iterator[Checked]:
     """Results for one file: large JSON Lines files by the workers, everything else in this process."""
     try:
+        size = path.stat().st_size
         if path.suffix != ".jsonl":
+            if size > MAX_DOCUMENT_BYTES:
+                raise UnreadableInput(f"{path}: {size} bytes is more than a document may have here "
+                                      f"({MAX_DOCUMENT_BYTES // 2**20} MiB); write it as JSON Lines, one footprint per line")
             yield from _checked(_concatenated(str(path), path.read_text(encoding="utf-8")), spec, profiles)
             return
-        large = path.stat().st_size >= parallel_from_bytes
         with path.open(encoding="utf-8") as handle:
-            if large:
-                yield from workers.check_lines(str(path), handle)
+            lines = _bounded_lines(str(path), handle)
+            if size >= parallel_from_bytes:
+                yield from workers.check_lines(str(path), lines)
             else:
-                yield from _checked(_json_lines(str(path), handle, start=1), spec, profiles)
+                yield from _checked(_json_lines(str(path), lines, start=1), spec, profiles)
     except UnicodeDecodeError as exc:
         raise UnreadableInput(f"{path}: not UTF-8 text (byte offset {exc.start})") from exc
     except OSError as exc:
@@ -169,16 +177,35 @@ def _stdin_documents(stdin: TextIO) -> Documents:
 
 def _stdin_lines(stdin: TextIO) -> Documents:
     """JSON Lines when the first non-blank line is a whole document, else one or more documents in one text."""
-    number, first = next(((number, line) for number, line in enumerate(stdin, start=1) if line.strip()), (0, ""))
+    lines = _bounded_lines("<stdin>", stdin)
+    number, first = next(((number, line) for number, line in enumerate(lines, start=1) if line.strip()), (0, ""))
     if not first:
         return
     try:
         value = _DECODER.decode(first)
     except ValueError:
-        yield from _concatenated("<stdin>", first + stdin.read(), first_line=number)
+        rest = stdin.read(MAX_DOCUMENT_BYTES + 1)
+        if len(first) + len(rest) > MAX_DOCUMENT_BYTES:
+            raise UnreadableInput(f"<stdin>: more than {MAX_DOCUMENT_BYTES // 2**20} MiB in one document; "
+                                  "send JSON Lines, one footprint per line") from None
+        yield from _concatenated("<stdin>", first + rest, first_line=number)
         return
     yield number, value
-    yield from _json_lines("<stdin>", stdin, start=number + 1)
+    yield from _json_lines("<stdin>", lines, start=number + 1)
+
+
+def _bounded_lines(name: str, handle: TextIO | Iterable[str]) -> Iterator[str]:
+    """The lines of a text, refusing one longer than MAX_LINE_CHARS before all of it is in memory.
+
+    A plain iterable of lines (no readline) is already split; its lines are only length-checked.
+    """
+    readline = getattr(handle, "readline", None)
+    source = iter(lambda: readline(MAX_LINE_CHARS + 1), "") if readline else iter(handle)
+    for number, line in enumerate(source, start=1):
+        if len(line) > MAX_LINE_CHARS:
+            raise UnreadableInput(f"{name}: line {number} has more than {MAX_LINE_CHARS:,} characters; "
+                                  "a JSON Lines file holds one footprint per line")
+        yield line
 
 
 def _json_lines(name: str, lines: Iterable[str], start: int) -> Documents:
@@ -268,13 +295,13 @@ class _Workers:
         """
         pending: deque[Future[_ChunkResult]] = deque()
         chunks = _chunks(lines)
-        failure: UnicodeDecodeError | OSError | None = None
+        failure: UnicodeDecodeError | OSError | UnreadableInput | None = None
         while True:
             try:
                 start, chunk = next(chunks)
             except StopIteration:
                 break
-            except (UnicodeDecodeError, OSError) as exc:
+            except (UnicodeDecodeError, OSError, UnreadableInput) as exc:
                 failure = exc
                 break
             pending.append(self._submit(name, start, chunk))
@@ -300,7 +327,7 @@ def _chunks(lines: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
             if len(chunk) == _CHUNK_LINES:
                 yield start, chunk
                 start, chunk = start + _CHUNK_LINES, []
-    except (UnicodeDecodeError, OSError):
+    except (UnicodeDecodeError, OSError, UnreadableInput):
         if chunk:
             yield start, chunk
         raise

@@ -78,6 +78,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--pact-no-fuzz", action="store_true", default=None, help="skip the fuzzing stage")
     group.addoption("--pact-openapi", help="OpenAPI description to fuzz with")
     group.addoption("--pact-expired-token", help="an expired token of the target (or PACT_EXPIRED_TOKEN)")
+    group.addoption("--pact-restricted-client-id", help="a second client granted nothing (secret: PACT_RESTRICTED_CLIENT_SECRET)")
+    group.addoption("--pact-link-wait", type=float, help="seconds a pagination link must still work (PAGE-11)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -104,6 +106,7 @@ def _standalone_context(config: pytest.Config) -> RunContext:
         "official_only": option("--pact-official-only"), "fuzz_seed": option("--pact-seed"),
         "fuzz_budget": option("--pact-fuzz-budget"), "no_fuzz": option("--pact-no-fuzz"),
         "openapi": option("--pact-openapi"), "expired_token": option("--pact-expired-token"),
+        "restricted_client_id": option("--pact-restricted-client-id"), "link_wait_s": option("--pact-link-wait"),
     }
     try:
         settings = build_settings(cli, os.environ)

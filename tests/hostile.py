@@ -105,6 +105,10 @@ class SilentServer:
             except OSError:
                 continue
             self._held.append(connection)
+            self._serve(connection)
+
+    def _serve(self, connection: socket.socket) -> None:
+        """Silence: hold the connection, send nothing."""
 
     def __enter__(self) -> SilentServer:
         self._thread.start()
@@ -117,3 +121,19 @@ class SilentServer:
             connection.close()
         self._socket.close()
 
+
+
+class TrickleServer(SilentServer):
+    """Plain HTTP: answers every connection with a status line, then one header byte every 0.1 s forever."""
+
+    def _serve(self, connection: socket.socket) -> None:
+        threading.Thread(target=self._trickle, args=(connection,), daemon=True).start()
+
+    def _trickle(self, connection: socket.socket) -> None:
+        try:
+            connection.recv(65536)
+            connection.sendall(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+            while not self._stop.wait(0.1):
+                connection.sendall(b"a")
+        except OSError:
+            pass

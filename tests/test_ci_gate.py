@@ -290,3 +290,14 @@ def test_gitlab_job_keeps_report_and_junit_even_on_failure() -> None:
     artifacts = pipeline["pact-conformance"]["artifacts"]
     assert artifacts["when"] == "always" and "conformance-report/" in artifacts["paths"]
     assert artifacts["reports"]["junit"] == "conformance-report/junit.xml"
+
+
+def test_a_mandatory_case_that_passed_and_now_cannot_run_is_a_regression() -> None:
+    from conformance.coverage import load_cases
+
+    spec = load_cases()[0]
+    now = [CaseOutcome(spec=spec, mandatory=True, outcome=Outcome.SKIPPED)]
+    comparison = compare(now, Baseline(path="b", run_id=None, verdict=None, outcomes={spec.id: "passed"}))
+    assert comparison.new_mandatory_not_run == [spec.id] and comparison.regression
+    skipped_before = compare(now, Baseline(path="b", run_id=None, verdict=None, outcomes={spec.id: "skipped"}))
+    assert not skipped_before.regression

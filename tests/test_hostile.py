@@ -20,7 +20,7 @@ from conformance.reference.server import ThreadedServer
 from conformance.reference.tls import RunCA, make_run_ca
 from conformance.results import Outcome, Verdict
 from tests.harness import artefact_text, executable_content, run_target
-from tests.hostile import HOSTILE_TEXT, Recorder, SilentServer, hostile_app
+from tests.hostile import HOSTILE_TEXT, Recorder, SilentServer, TrickleServer, hostile_app
 
 TIMEOUT_S = 1.0
 
@@ -109,6 +109,23 @@ def test_cyclic_pagination_is_stopped(tmp_path: Path) -> None:
     assert len(pages) <= 2 and stops and "cycle" in stops[0]
 
 
+def test_trickled_headers_end_at_the_request_deadline() -> None:
+    """httpx times out per read; a target sending a header byte every 0.1 s must still end at 3 x timeout."""
+    from conformance.client import PactClient, TargetError
+    from conformance.evidence import EvidenceLog, SecretBook
+
+    book = SecretBook()
+    log = EvidenceLog(book)
+    with TrickleServer() as server:
+        client = PactClient(secrets=book, verify=True, timeout_s=0.5, max_body_bytes=1024, evidence=lambda: log)
+        started = time.monotonic()
+        with pytest.raises(TargetError, match="headers still incomplete"):
+            client.request("GET", f"http://127.0.0.1:{server.port}/2/footprints")
+        elapsed = time.monotonic() - started
+        client.close()
+    assert elapsed < 3 * 0.5 + 1.0, f"{elapsed:.1f} s"
+
+
 def test_hostile_strings_never_become_markup(tmp_path: Path) -> None:
     ca = make_run_ca()
     with ThreadedServer(hostile_app("hostile-strings"), tls=ca) as server:
@@ -170,3 +187,19 @@ def test_tls_problems_fail_clearly_without_downgrade(case: str, trust: bool, iss
     assert needle in messages, messages
     assert output.result.notes and "TLS" in output.result.notes[0]  # one clear line in the report
     assert "pact-demo-secret" not in artefact_text(output.report_dir)
+
+
+def test_a_target_that_recovers_is_heard_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blocking after three unanswered requests lasts RETRY_AFTER_S; then one request goes through again."""
+    from conformance import client
+
+    monkeypatch.setattr(client, "RETRY_AFTER_S", 0.2)
+    guard = client._NotAnswering()  # noqa: SLF001 - the guard's timing, without waiting 30 s
+    for _ in range(client.SILENT_AFTER_TIMEOUTS):
+        assert not guard.blocked("https://h")
+        guard.record("https://h", unanswered=True)
+    assert guard.blocked("https://h")
+    time.sleep(0.25)
+    assert not guard.blocked("https://h")
+    guard.record("https://h", unanswered=False)
+    assert not guard.blocked("https://h")

@@ -241,3 +241,58 @@ def test_example_roster_in_fixtures_is_valid() -> None:
     roster = load_roster(Path(__file__).resolve().parents[1] / "fixtures" / "rosters" / "example-round.toml")
     assert [s.name for s in roster.solutions] == ["reference-2.3", "acme-pcf", "globex-carbon"]
     assert roster.shard(2, 2) == (roster.solutions[1],)
+
+
+def _one_solution_roster(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "roster.toml"
+    path.write_text(f'[round]\nname = "small"\n[[solution]]\nname = "only"\n{body}', encoding="utf-8")
+    return path
+
+
+def test_a_report_left_from_an_earlier_round_is_never_read_as_this_runs(tmp_path: Path) -> None:
+    stale = tmp_path / "r" / "solutions" / "only"
+    stale.mkdir(parents=True)
+    (stale / "report.json").write_text(json.dumps({"verdict": "conformant", "cases": []}), encoding="utf-8")
+    roster = _one_solution_roster(tmp_path, 'select = "("\n')  # a selection pytest refuses: the run errors out
+    code, output = _round(str(roster), "--report-dir", str(tmp_path / "r"), "--db", str(tmp_path / "db"))
+    row = _rows(tmp_path / "r")["only"]
+    assert code == 1 and row["status"] != "completed" and row["verdict"] == "not-tested", output
+
+
+def test_an_empty_shard_passes(tmp_path: Path) -> None:
+    roster = _one_solution_roster(tmp_path, 'base_url = "https://127.0.0.1:1"\nclient_id_env = "NO_SUCH_ID"\n'
+                                            'client_secret_env = "NO_SUCH_SECRET"\n')
+    code, output = _round(str(roster), "--shard", "2/2", "--report-dir", str(tmp_path / "s2"))
+    assert code == 0 and _rows(tmp_path / "s2") == {}, output
+
+
+def test_the_round_report_survives_a_history_that_cannot_be_written(tmp_path: Path) -> None:
+    """The database locked after the round started: the report is written, the error is one line."""
+    from conformance.config import ConfigError
+    from conformance.rounds.commands import _finish  # noqa: PLC2701 - the step after the runs
+    from conformance.rounds.model import RoundResult, SolutionRow
+
+    result = RoundResult(name="r", roster_digest="d", round_id="x1", started_at="a", finished_at="b",
+                         rows=[SolutionRow(name="only", index=0, spec="2.3", profiles=[], status="unreachable",
+                                           verdict="not-tested")])
+    db = tmp_path / "rounds.db"
+    sqlite3.connect(db).close()
+    locker = sqlite3.connect(db, isolation_level=None)
+    locker.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(ConfigError, match="round report written"):
+            _finish(result, tmp_path / "r", db, io.StringIO())
+    finally:
+        locker.close()
+    assert _rows(tmp_path / "r")["only"]["status"] == "unreachable"
+
+
+def test_no_child_run_sees_another_solutions_credentials() -> None:
+    from conformance.evidence import SecretBook
+    from conformance.rounds.execute import _child_env  # noqa: PLC2701 - the environment a child gets
+    from conformance.rounds.roster import Solution
+
+    solution = Solution(name="a", base_url="https://127.0.0.1:1", client_id_env="A_ID", client_secret_env="A_SECRET")
+    env = {"A_ID": "a", "A_SECRET": "sa", "B_SECRET": "sb", "PACT_CLIENT_SECRET": "parent", "PATH": "/bin"}
+    child = _child_env(solution, env, SecretBook(), withheld=frozenset({"A_ID", "A_SECRET", "B_SECRET"}))
+    assert child == {"PATH": "/bin", "PACT_CLIENT_ID": "a", "PACT_CLIENT_SECRET": "sa"}

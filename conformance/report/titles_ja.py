@@ -111,6 +111,7 @@ CASE_TITLES_JA: dict[str, str] = {
     "PAGE-LIMIT-HONOURED": "最初のページでもリンク先のどのページでも、フットプリント数が `limit` を超えない",
     "PAGE-LIMIT-INVALID": "limit=0、-1、abc が拒否される (400) か無視され、サーバーエラーにならない",
     "PAGE-LINK": "ListFootprints ?limit=1 が、次のページを返す Link rel=\"next\" を送る",
+    "PAGE-LINK-LASTS": "ページネーションリンクが --link-wait 秒後も有効である (PAGE-11: 180 秒以上)",
     "PAGE-LINK-REPEATABLE": "同じページネーションリンクを 2 回呼び出すと同じフットプリントが返される",
     "PAGE-LINK-REQUIRES-AUTH": "有効なアクセストークンがなければページネーションリンクが提供されない",
     "PAGE-NEXT-ABSOLUTE": "すべてのページネーションリンクが絶対 URL である",

@@ -56,8 +56,12 @@ def link_chains(result: RoundResult, round_dir: Path, bom_path: Path) -> list[di
         if len(specs) > 1:
             chains.append(_not_linked(name, tiers, f"tiers use different spec versions ({', '.join(specs)})"))
             continue
-        linked = reconcile([fp for row in rows for fp in footprints[row.name] or []],
-                           load_bom(json.loads(bom_path.read_text(encoding="utf-8"))), specs[0])
+        try:
+            bom = load_bom(json.loads(bom_path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError, KeyError) as exc:
+            chains.append(_not_linked(name, tiers, f"bill of materials {bom_path} cannot be used: {exc}"))
+            continue
+        linked = reconcile([fp for row in rows for fp in footprints[row.name] or []], bom, specs[0])
         errors = [f for f in linked.findings if f.severity is Severity.ERROR]
         tables = linked.to_rows()
         chains.append({"chain": name, "tiers": tiers, "verdict": "inconsistent" if errors else "consistent",

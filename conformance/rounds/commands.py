@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import TextIO
 
@@ -33,14 +34,22 @@ def _row_line(row: SolutionRow) -> str:
 def _finish(result: RoundResult, round_dir: Path, db: Path | None, out: TextIO) -> int:
     """Link chains and record (whole rounds only), write the reports, print the changes.
 
-    Exit 0 only when every solution is conformant and every linked GxD chain is consistent.
+    The round report is written even when the history cannot be recorded: hours of runs are never
+    lost to a locked database. Exit 0 only when every solution is conformant and every linked GxD
+    chain is consistent (an empty shard has nothing to fail).
     """
+    history_error = None
     if result.shard is None:
         result.chains = link_chains(result, round_dir, Path(result.gxd_bom) if result.gxd_bom else DEFAULT_GXD_BOM)
-    if db is not None and result.shard is None:
-        with RoundStore(db) as store:
-            store.record(result)
+        if db is not None:
+            try:
+                with RoundStore(db) as store:
+                    store.record(result)
+            except (ConfigError, sqlite3.Error) as exc:
+                history_error = f"round report written to {round_dir}, but not recorded in {db}: {exc}"
     write_round_reports(result, round_dir)
+    if history_error:
+        raise ConfigError(history_error)
     for row in result.rows:
         for kind, label in (("regressed", "regressed"), ("newly_passing", "newly passing")):
             if row.changes.get(kind):
@@ -53,7 +62,8 @@ def _finish(result: RoundResult, round_dir: Path, db: Path | None, out: TextIO) 
               file=out)
     print(f"round report: {round_dir / 'round.html'}", file=out)
     chains_ok = all(chain["verdict"] == "consistent" for chain in result.chains)
-    return EXIT_OK if result.all_conformant and chains_ok else EXIT_FAIL
+    rows_ok = result.all_conformant or (result.shard is not None and not result.rows)
+    return EXIT_OK if rows_ok and chains_ok else EXIT_FAIL
 
 
 def run_round_command(roster_path: Path, workers: int, shard_text: str | None, report_dir: Path | None,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -52,9 +53,17 @@ def command_for(solution: Solution, report_dir: Path, gxd_bom: Path | None = Non
     return command
 
 
-def _child_env(solution: Solution, env: Mapping[str, str], secrets: SecretBook) -> dict[str, str]:
-    """The parent's environment without its own PACT credentials, plus this solution's."""
-    child = {k: v for k, v in env.items() if k not in _INHERITED_SECRETS}
+def credential_variables(roster: Roster) -> frozenset[str]:
+    """Every environment variable the roster names for credentials: no child run sees another's."""
+    return frozenset(name for s in roster.solutions for name in (
+        s.client_id_env, s.client_secret_env, s.expired_token_env, s.restricted_client_id_env,
+        s.restricted_client_secret_env) if name)
+
+
+def _child_env(solution: Solution, env: Mapping[str, str], secrets: SecretBook,
+               withheld: frozenset[str] = frozenset()) -> dict[str, str]:
+    """The parent's environment without any credentials (its own PACT_* and the roster's), plus this solution's."""
+    child = {k: v for k, v in env.items() if k not in _INHERITED_SECRETS and k not in withheld}
     named = {"PACT_CLIENT_ID": solution.client_id_env, "PACT_CLIENT_SECRET": solution.client_secret_env,
              "PACT_EXPIRED_TOKEN": solution.expired_token_env,
              "PACT_RESTRICTED_CLIENT_ID": solution.restricted_client_id_env,
@@ -70,8 +79,8 @@ def _child_env(solution: Solution, env: Mapping[str, str], secrets: SecretBook) 
         secrets.add_client(child["PACT_CLIENT_ID"], child["PACT_CLIENT_SECRET"])
     if "PACT_EXPIRED_TOKEN" in child:
         secrets.add(child["PACT_EXPIRED_TOKEN"], "bearer-token")
-    if "PACT_RESTRICTED_CLIENT_SECRET" in child:
-        secrets.add(child["PACT_RESTRICTED_CLIENT_SECRET"], "client-secret")
+    if "PACT_RESTRICTED_CLIENT_ID" in child and "PACT_RESTRICTED_CLIENT_SECRET" in child:
+        secrets.add_client(child["PACT_RESTRICTED_CLIENT_ID"], child["PACT_RESTRICTED_CLIENT_SECRET"])
     return child
 
 
@@ -81,7 +90,7 @@ def _last_line(text: str) -> str:
 
 
 def run_solution(solution: Solution, index: int, round_dir: Path, env: Mapping[str, str],
-                 timeout_s: float, gxd_bom: Path | None = None) -> SolutionRow:
+                 timeout_s: float, gxd_bom: Path | None = None, withheld: frozenset[str] = frozenset()) -> SolutionRow:
     """One solution's run; every way it can end becomes a row, never an exception."""
     relative = Path("solutions") / solution.name
     report_dir = round_dir / relative
@@ -90,9 +99,11 @@ def run_solution(solution: Solution, index: int, round_dir: Path, env: Mapping[s
     secrets = SecretBook()
     started = time.monotonic()
     try:
-        child_env = _child_env(solution, env, secrets)
+        child_env = _child_env(solution, env, secrets, withheld)
     except LookupError as exc:
         return SolutionRow(**row, status=Status.CONFIG_ERROR, verdict=NOT_TESTED, message=str(exc))
+    if report_dir.exists():  # a report left from an earlier round must never pass for this run's
+        shutil.rmtree(report_dir)
     try:
         completed = subprocess.run(command_for(solution, report_dir, gxd_bom), env=child_env, capture_output=True,
                                    text=True, errors="replace", timeout=timeout_s, stdin=subprocess.DEVNULL)
@@ -130,8 +141,9 @@ def run_round(roster: Roster, round_dir: Path, *, workers: int = 1, shard: tuple
     round_dir.mkdir(parents=True, exist_ok=True)
     rows: list[SolutionRow] = []
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="round") as pool:
+        withheld = credential_variables(roster)
         futures = [pool.submit(run_solution, s, positions[s.name], round_dir, env, roster.solution_timeout_s,
-                               roster.gxd_bom) for s in chosen]
+                               roster.gxd_bom, withheld) for s in chosen]
         for future in as_completed(futures):
             rows.append(future.result())
             if on_row is not None:

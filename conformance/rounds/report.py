@@ -9,6 +9,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from conformance.report.summary_md import inert
 from conformance.rounds.model import RoundResult
 
 _ENV = Environment(
@@ -44,8 +45,8 @@ def write_round_reports(result: RoundResult, round_dir: Path) -> None:
 
 
 def _md(text: str) -> str:
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
-            .replace("\n", " "))
+    """Target-influenced text (messages, product ids) made inert in Markdown and HTML."""
+    return inert(text, limit=200)
 
 
 def round_summary_markdown(result: RoundResult) -> str:
@@ -57,8 +58,8 @@ def round_summary_markdown(result: RoundResult) -> str:
         failed = [c for c in row.mandatory if row.cases.get(c) in ("failed", "error")]
         lines.append(f"| {_md(row.name)} | {row.spec} | {row.verdict} | {row.official_verdict or '-'} | "
                      f"{_md(', '.join(failed)) or '-'} | {_md(', '.join(row.changes.get('newly_passing', []))) or '-'} | "
-                     f"{_md(', '.join(row.changes.get('regressed', []))) or '-'} | {_md(row.message[:200]) or '-'} |")
+                     f"{_md(', '.join(row.changes.get('regressed', []))) or '-'} | {_md(row.message) or '-'} |")
     for chain in result.chains:
         lines += ["", f"GxD chain **{_md(chain['chain'])}**: {chain['verdict']}"
-                  + (f" ({_md(chain['reason'][:200])})" if chain["reason"] else "")]
+                  + (f" ({_md(chain['reason'])})" if chain["reason"] else "")]
     return "\n".join(lines) + "\n"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 import json
 import uuid
 from pathlib import Path
@@ -242,3 +244,29 @@ def test_small_json_lines_never_start_workers(good: dict, bad: dict, tmp_path: P
     path = tmp_path / "small.jsonl"
     path.write_bytes(b"".join(_mixed_lines(good, bad, 20)))
     assert run([str(path)])[0] == EXIT_INVALID
+
+
+@pytest.mark.parametrize("name", ["huge.json", "huge.jsonl"])
+def test_one_gib_file_is_refused_with_bounded_memory(name: str, good: dict, tmp_path: Path) -> None:
+    """A 1 GiB document, or a JSON Lines file whose second line never ends: one line, exit 2, memory bounded."""
+    path = tmp_path / name
+    with path.open("wb") as handle:
+        handle.write((compact(good) + "\n").encode() if name.endswith(".jsonl") else b"{")
+        handle.truncate(1024 ** 3)  # sparse: 1 GiB without writing it
+    script = ("import sys\nfrom conformance.cli import main\n"
+              f"code = main(['validate', {str(path)!r}, '--spec', '2.3'])\n"
+              "hwm = next(l for l in open('/proc/self/status') if l.startswith('VmHWM'))\n"
+              "print('VMHWM_KIB', hwm.split()[1], code)\n")
+    completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    _, peak_kib, code = next(l for l in completed.stdout.splitlines() if l.startswith("VMHWM_KIB")).split()
+    assert int(code) == EXIT_UNREADABLE
+    assert completed.stderr.count("\n") == 1 and "one footprint per line" in completed.stderr, completed.stderr
+    assert int(peak_kib) / 1024 < 300
+    if name.endswith(".jsonl"):
+        assert "line 2 has more than" in completed.stderr  # the first line was read and checked
+
+
+def test_long_stdin_document_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(offline, "MAX_DOCUMENT_BYTES", 1000)
+    code, out, err = run(["-"], stdin="[\n" + " " * 2000 + "]\n")
+    assert code == EXIT_UNREADABLE and "one footprint per line" in err

@@ -7,9 +7,12 @@ is therefore a call of a pagination link, which is where most faults bite.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
+
+from starlette.responses import JSONResponse
 
 from tests.faults.middleware import HttpReply, Scope, chain, rewrite_request, rewrite_response, route, set_request_header
 from tests.faults.model import Fault
@@ -98,6 +101,32 @@ def _links_without_auth(app: Any) -> Any:
     return chain(rewrite_request(LIST, inject), rewrite_response(LIST, remember))(app)
 
 
+
+LINK_LIFETIME_S = 1.0
+
+
+def _expiring_links(scope_app: Any) -> Any:
+    """Links carry their issue time; one older than LINK_LIFETIME_S answers 400 (PAGE-11 asks for 180 s)."""
+
+    async def wrapped(scope: Scope, receive: Any, send: Any) -> None:
+        issued = _params(scope).get("issued") if LIST(scope) else None
+        if issued is not None and time.monotonic() - float(issued) > LINK_LIFETIME_S:
+            await JSONResponse({"code": "BadRequest", "message": "pagination link expired"},
+                               status_code=400)(scope, receive, send)
+            return
+
+        async def stamp(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                suffix = f'&issued={time.monotonic()}>; rel="next"'.encode()
+                message = {**message, "headers": [
+                    (k, v.replace(b'>; rel="next"', suffix) if k.lower() == b"link" else v)
+                    for k, v in message.get("headers", [])]}
+            await send(message)
+
+        await scope_app(scope, receive, stamp)
+
+    return wrapped
+
 FAULTS = [
     Fault(
         "page-no-link-header",
@@ -172,5 +201,12 @@ FAULTS = [
         kills=frozenset({"PAGE-LIMIT-INVALID"}),
         collateral=frozenset({"FUZZ-NO-SERVER-ERROR"}),  # the fuzzer sends non-numeric limits too
         wrap=rewrite_response(LIST, _server_error_for_bad_limit),
+    ),
+    Fault(
+        "pagination-link-expires-after-1s",
+        "pagination links stop working 1 s after they were issued (PAGE-11: at least 180 s)",
+        kills=frozenset({"PAGE-LINK-LASTS"}),
+        wrap=_expiring_links,
+        options={"link_wait_s": 2.5},
     ),
 ]
