@@ -171,6 +171,8 @@ def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         v2 = host.config.v2_spec
         print(f"PACT reference host at {host.url}  (/2 serves spec {v2}, /3 serves spec 3.0)", file=out)
         print(f"  client id: {host.config.client_id}   client secret: {host.config.client_secret}   (demo credentials)", file=out)
+        print(f"  restricted client (granted nothing): {host.config.restricted_client_id} / "
+              f"{host.config.restricted_client_secret}", file=out)
         print(f"  CA certificate: {host.ca.ca_pem}   e.g. curl --cacert {host.ca.ca_pem} {host.url}/.well-known/openid-configuration", file=out)
         print("Press Ctrl-C to stop.", file=out, flush=True)
         try:
