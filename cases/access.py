@@ -1,5 +1,5 @@
 """Access management: a client the data owner granted nothing gets none of the footprints
-(GEN-05, LIST-08, GET-05).
+(GEN-05, LIST-08, GET-05; EVT-41 for request events).
 
 These cases need a second client of the same host (`--restricted-client-id` with
 PACT_RESTRICTED_CLIENT_SECRET) that was granted none of the first client's footprints: one set
@@ -9,6 +9,9 @@ does not test access management), so a run without a second client is not made i
 
 from __future__ import annotations
 
+import json
+import uuid
+from datetime import datetime, timezone
 from typing import Any
 
 import pytest
@@ -17,6 +20,7 @@ from cases._footprints import get_footprint
 from conformance.auth import AuthError, parse_token
 from conformance.catalog import case
 from conformance.expect import expect, expect_data_object, expect_json, expect_status, fail
+from conformance.listener import Callback
 from conformance.session import TargetSession
 
 ACCESS_DENIED = "AccessDenied"
@@ -88,3 +92,44 @@ def test_get_without_grant(session: TargetSession) -> None:
         return
     expect_status(response, {403, 404}, req=["GET-05", "GEN-05"])
     _expect_access_denied(expect_json(response, req="GET-05"), "GetFootprint", ["GET-05"])
+
+
+def _request_event(session: TargetSession, callback: Callback, product_ids: list[str]) -> dict[str, Any]:
+    data = ({"productId": product_ids} if session.version.major == 3 else {"pf": {"productIds": product_ids}})
+    return {"specversion": "1.0", "id": str(uuid.uuid4()), "source": callback.source,
+            "time": datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"),
+            "type": session.version.event_types["request_created"], "data": data}
+
+
+@case("ACCESS-EVENTS", title="A request event from a client without grants is not fulfilled with the footprints "
+      "(rejected, AccessDenied)", requirements=["GEN-05", "EVT-41"], versions=">=2.2", mandatory="none")
+def test_events_without_grants(session: TargetSession, callback: Callback) -> None:
+    token = _restricted_token(session)
+    if callback.listener is None:
+        pytest.skip(callback.reason)
+    listed = [f for f in session.first_page() if isinstance(f, dict) and isinstance(f.get("productIds"), list)]
+    if not listed:
+        pytest.skip("the first client's listing has no footprint with productIds to request")
+    product_ids = [str(p) for p in listed[0]["productIds"]]
+    event = _request_event(session, callback, product_ids)
+    response = session.client.request("POST", session.events_url(), token=token, content=json.dumps(event),
+                                      headers={"Content-Type": "application/cloudevents+json; charset=UTF-8"},
+                                      note=f"request event from the restricted client for productIds {product_ids}")
+    if not 200 <= response.status < 300:  # the status itself is the EVT cases' business
+        session.evidence.note(f"the request was refused at once with HTTP {response.status}: no footprint follows")
+        return
+    answer = callback.listener.wait_for_response(event["id"], session.options.event_timeout_s)
+    if answer is None:
+        session.evidence.note(f"no answer within {session.options.event_timeout_s:g} s: no footprint was delivered")
+        return
+    session.evidence.record(answer.exchange(callback.listener.origin))
+    pfs = answer.data.get("pfs")
+    delivered = [f.get("id") for f in pfs if isinstance(f, dict)] if isinstance(pfs, list) else []
+    expect(not delivered, f"the restricted client's request was fulfilled with {len(delivered)} footprint(s) "
+           f"(e.g. {delivered[:3]}); a recipient without grants must be rejected with AccessDenied", req=["GEN-05", "EVT-41"])
+    error = answer.data.get("error")
+    code = error.get("code") if isinstance(error, dict) else None
+    if code != "AccessDenied":
+        session.evidence.findings.append({
+            "rule": "EVT-41", "pointer": "", "severity": "warning", "area": "access", "footprint_id": None,
+            "message": f"the rejection carries code {str(code)[:60]!r}; EVT-41 recommends AccessDenied"})

@@ -46,11 +46,12 @@ class HostConfig:
     v2_spec: str = "2.3"
     client_id: str = "pact-demo-client"
     client_secret: str = "pact-demo-secret"
-    # A second client the data owner granted nothing (access management, GEN-05, LIST-08, GET-05);
-    # `denied_actions` are where it gets 403 AccessDenied (faults remove one).
+    # A second client the data owner granted nothing (access management, GEN-05, LIST-08, GET-05,
+    # EVT-41): `denied_actions` are where it gets 403 AccessDenied, or for a request event a
+    # rejection with AccessDenied (faults remove one).
     restricted_client_id: str = "pact-demo-restricted"
     restricted_client_secret: str = "pact-demo-restricted-secret"
-    denied_actions: frozenset[str] = frozenset({"list", "get"})
+    denied_actions: frozenset[str] = frozenset({"list", "get", "events"})
     token_lifetime_s: int = 3600
     default_page_size: int = 50
     profiles: frozenset[str] = frozenset()
@@ -286,7 +287,7 @@ def create_app(config: HostConfig | None = None) -> Starlette:
         if problem:
             return _error(400, "BadRequest", problem)
         if event_kind(event["type"], major) == "request_created":
-            sender.schedule(event, major, config.dataset(major))
+            sender.schedule(event, major, config.dataset(major), denied=denied_to(request, "events") is not None)
         return Response(status_code=200)
 
     routes = [

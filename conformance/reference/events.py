@@ -47,13 +47,16 @@ class CallbackSender:
         self._tasks: set[asyncio.Task[None]] = set()
         self.delivered: list[dict[str, Any]] = []
 
-    def schedule(self, request_event: dict[str, Any], major: int, dataset: list[dict[str, Any]]) -> None:
-        task = asyncio.get_running_loop().create_task(self._answer(request_event, major, dataset))
+    def schedule(self, request_event: dict[str, Any], major: int, dataset: list[dict[str, Any]],
+                 denied: bool = False) -> None:
+        """Answer later; `denied`: the requester is granted nothing, so the answer is AccessDenied (EVT-41)."""
+        task = asyncio.get_running_loop().create_task(self._answer(request_event, major, dataset, denied))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    def response_event(self, request_event: dict[str, Any], major: int, dataset: list[dict[str, Any]]) -> dict[str, Any]:
-        """The fulfilled event with the matching footprints, or a rejected one when none match."""
+    def response_event(self, request_event: dict[str, Any], major: int, dataset: list[dict[str, Any]],
+                       denied: bool = False) -> dict[str, Any]:
+        """The fulfilled event with the matching footprints, or a rejected one when none match (or access is denied)."""
         spec = "3.0" if major == 3 else self.config.v2_spec
         types = VERSIONS[spec].event_types
         data = request_event.get("data") or {}
@@ -63,15 +66,16 @@ class CallbackSender:
         else:
             matches = [f for f in dataset if store.matches_fragment(f, data.get("pf") or {})]
         base = {"specversion": "1.0", "id": str(uuid.uuid4()), "source": SOURCE, "time": store.now_utc()}
-        if matches:
+        if matches and not denied:
             return {**base, "type": types["request_fulfilled"],
                     "data": {"requestEventId": request_event["id"], "pfs": matches}}
-        code = "NotFound" if major == 3 else "NoSuchFootprint"
+        code = "AccessDenied" if denied else "NotFound" if major == 3 else "NoSuchFootprint"
+        message = "The requester is not granted access." if denied else "No footprint matches the request."
         return {**base, "type": types["request_rejected"],
-                "data": {"requestEventId": request_event["id"],
-                         "error": {"code": code, "message": "No footprint matches the request."}}}
+                "data": {"requestEventId": request_event["id"], "error": {"code": code, "message": message}}}
 
-    async def _answer(self, request_event: dict[str, Any], major: int, dataset: list[dict[str, Any]]) -> None:
+    async def _answer(self, request_event: dict[str, Any], major: int, dataset: list[dict[str, Any]],
+                      denied: bool) -> None:
         await asyncio.sleep(self.config.callback_delay_s)
         source = str(request_event.get("source", "")).rstrip("/")
         parts = urlsplit(source)
@@ -84,7 +88,7 @@ class CallbackSender:
             LOG.info("not answering request %s: source host %r is not allowed", request_event.get("id"), parts.hostname)
             return
         for _ in range(self.config.callback_copies):
-            event = self.response_event(request_event, major, dataset)
+            event = self.response_event(request_event, major, dataset, denied)
             if self.config.callback_rewrite is not None:
                 event = self.config.callback_rewrite(event, request_event)
             await self._deliver(event, source, source + self.config.callback_path.format(major=major))

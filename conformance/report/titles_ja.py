@@ -11,6 +11,7 @@ title here or when an entry names a case that no longer exists.
 from __future__ import annotations
 
 CASE_TITLES_JA: dict[str, str] = {
+    "ACCESS-EVENTS": "権限のないクライアントのリクエストイベントにフットプリントが返されない (拒否、AccessDenied)",
     "ACCESS-GET-DENIED": "付与されていないフットプリントの GetFootprint に 403 AccessDenied が返される (404 は警告)",
     "ACCESS-LIST-DENIED": "権限のないクライアントの ListFootprints にフットプリントが含まれない (403 AccessDenied、または除外された一覧)",
     "AUTH-BAD-CREDENTIALS": "不正なクライアント資格情報が拒否される (400 または 401)",

@@ -22,13 +22,13 @@ FAULTS = [
         "restricted-client-lists-everything",
         "ListFootprints ignores the grants: the client granted nothing gets every footprint (GEN-05, LIST-08)",
         kills=frozenset({"ACCESS-LIST-DENIED"}),
-        overrides={"denied_actions": frozenset({"get"})},
+        overrides={"denied_actions": frozenset({"get", "events"})},
     ),
     Fault(
         "restricted-client-gets-footprint",
         "GetFootprint ignores the grants: the client granted nothing gets the footprint (GEN-05, GET-05)",
         kills=frozenset({"ACCESS-GET-DENIED"}),
-        overrides={"denied_actions": frozenset({"list"})},
+        overrides={"denied_actions": frozenset({"list", "events"})},
     ),
     Fault(
         "access-denied-wrong-code",
@@ -42,5 +42,11 @@ FAULTS = [
         kills=frozenset(),
         warns=frozenset({"GET-05"}),
         wrap=rewrite_response(route("GET", r"/[23]/footprints/[^/]+"), _not_found),
+    ),
+    Fault(
+        "restricted-client-events-fulfilled",
+        "a request event from the client granted nothing is fulfilled with the footprints (GEN-05, EVT-41)",
+        kills=frozenset({"ACCESS-EVENTS"}),
+        overrides={"denied_actions": frozenset({"list", "get"})},
     ),
 ]

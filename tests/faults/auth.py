@@ -195,7 +195,7 @@ FAULTS = [
         "the token endpoint issues tokens to client ids it does not know (AUTH-06, AUTH-14)",
         kills=frozenset({"AUTH-OIDC-BAD-CREDENTIALS"}),
         # the restricted client is "unknown" to this rewrite too: it gets the first client's access
-        collateral=frozenset({"ACCESS-LIST-DENIED", "ACCESS-GET-DENIED"}),
+        collateral=frozenset({"ACCESS-LIST-DENIED", "ACCESS-GET-DENIED", "ACCESS-EVENTS"}),
         wrap=rewrite_request(TOKEN, _credentials_as_demo(known_client=False)),
     ),
     Fault(
