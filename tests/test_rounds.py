@@ -8,6 +8,7 @@ import io
 import json
 import socket
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -296,3 +297,31 @@ def test_no_child_run_sees_another_solutions_credentials() -> None:
     env = {"A_ID": "a", "A_SECRET": "sa", "B_SECRET": "sb", "PACT_CLIENT_SECRET": "parent", "PATH": "/bin"}
     child = _child_env(solution, env, SecretBook(), withheld=frozenset({"A_ID", "A_SECRET", "B_SECRET"}))
     assert child == {"PATH": "/bin", "PACT_CLIENT_ID": "a", "PACT_CLIENT_SECRET": "sa"}
+
+
+def test_two_processes_opening_a_new_history_take_turns(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from conformance.rounds.store import MIGRATIONS, RoundStore
+
+    db = tmp_path / "rounds.db"
+
+    def open_and_close(_: int) -> None:
+        RoundStore(db).close()
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(open_and_close, range(8)))
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+
+
+def test_a_run_past_the_solution_timeout_is_stopped_with_its_own_row(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.toml"
+    roster.write_text('[round]\nname = "slow"\nsolution_timeout_s = 3\n[[solution]]\nname = "embedded"\n',
+                      encoding="utf-8")
+    started = time.monotonic()
+    code, output = _round(str(roster), "--report-dir", str(tmp_path / "r"), "--db", str(tmp_path / "db"))
+    row = _rows(tmp_path / "r")["embedded"]
+    assert code == 1 and row["status"] == "timed-out" and row["verdict"] == "not-tested", output
+    assert "did not finish within 3 s" in row["message"]
+    assert time.monotonic() - started < 3 + 15 + 10

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -25,6 +26,7 @@ from conformance.rounds.roster import Roster, Solution
 
 # Exit codes of `pact-conformance run` (conformance/cli.py).
 _EXIT_USAGE, _EXIT_UNREACHABLE = 2, 3
+INTERRUPT_GRACE_S = 15.0  # a timed-out run gets this long after Ctrl-C to write its partial report
 _INHERITED_SECRETS = ("PACT_CLIENT_ID", "PACT_CLIENT_SECRET", "PACT_EXPIRED_TOKEN", "PACT_RESTRICTED_CLIENT_ID",
                       "PACT_RESTRICTED_CLIENT_SECRET")
 
@@ -89,6 +91,26 @@ def _last_line(text: str) -> str:
     return lines[-1][:500] if lines else ""
 
 
+def _run_child(command: list[str], env: dict[str, str], timeout_s: float) -> subprocess.CompletedProcess[str]:
+    """Run a child to completion; past `timeout_s`, interrupt it (it writes a partial report), then kill it.
+
+    Raises subprocess.TimeoutExpired after stopping it.
+    """
+    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          errors="replace", stdin=subprocess.DEVNULL) as child:
+        try:
+            stdout, stderr = child.communicate(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            child.send_signal(signal.SIGINT)
+            try:
+                child.communicate(timeout=INTERRUPT_GRACE_S)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.communicate()
+            raise
+    return subprocess.CompletedProcess(command, child.returncode, stdout, stderr)
+
+
 def run_solution(solution: Solution, index: int, round_dir: Path, env: Mapping[str, str],
                  timeout_s: float, gxd_bom: Path | None = None, withheld: frozenset[str] = frozenset()) -> SolutionRow:
     """One solution's run; every way it can end becomes a row, never an exception."""
@@ -105,11 +127,13 @@ def run_solution(solution: Solution, index: int, round_dir: Path, env: Mapping[s
     if report_dir.exists():  # a report left from an earlier round must never pass for this run's
         shutil.rmtree(report_dir)
     try:
-        completed = subprocess.run(command_for(solution, report_dir, gxd_bom), env=child_env, capture_output=True,
-                                   text=True, errors="replace", timeout=timeout_s, stdin=subprocess.DEVNULL)
+        completed = _run_child(command_for(solution, report_dir, gxd_bom), child_env, timeout_s)
     except subprocess.TimeoutExpired:
+        partial = report_dir / "report.json"
         return SolutionRow(**row, status=Status.TIMED_OUT, verdict=NOT_TESTED, duration_s=time.monotonic() - started,
-                           message=f"run did not finish within {timeout_s:g} s; stopped")
+                           report_dir=relative.as_posix() if partial.is_file() else None,
+                           message=f"run did not finish within {timeout_s:g} s; stopped"
+                                   + (" (its partial report is linked)" if partial.is_file() else ""))
     duration = time.monotonic() - started
     message = secrets.redact(_last_line(completed.stderr)).removeprefix("pact-conformance: error: ")
     report_path = report_dir / "report.json"

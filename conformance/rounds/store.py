@@ -78,11 +78,15 @@ class RoundStore:
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path)
         try:
-            self._db = sqlite3.connect(path)
             self._migrate()
         except sqlite3.DatabaseError as exc:
+            self._db.close()
             raise ConfigError(f"history database {path} cannot be used: {exc}") from None
+        except ConfigError:
+            self._db.close()
+            raise
 
     def close(self) -> None:
         self._db.close()
@@ -94,12 +98,25 @@ class RoundStore:
         self.close()
 
     def _migrate(self) -> None:
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
-        if version > len(MIGRATIONS):
-            raise ConfigError(f"history database has schema version {version}, newer than this tool knows "
-                              f"({len(MIGRATIONS)}); use a newer pact-conformance")
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            self._db.executescript(f"BEGIN; {script}; PRAGMA user_version = {number}; COMMIT;")
+        """Apply the missing migrations in one write transaction: two processes opening a new
+        database at once take turns, and the second finds the schema already in place."""
+        self._db.isolation_level = None  # explicit transaction control for the migration
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            if version > len(MIGRATIONS):
+                raise ConfigError(f"history database has schema version {version}, newer than this tool knows "
+                                  f"({len(MIGRATIONS)}); use a newer pact-conformance")
+            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                for statement in filter(str.strip, script.split(";")):
+                    self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version = {number}")
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        finally:
+            self._db.isolation_level = ""  # back to sqlite3's default for record()
 
     def _previous_cases(self, solution: str) -> dict[str, str] | None:
         row = self._db.execute("SELECT id FROM runs WHERE solution = ? AND status = 'completed' "
