@@ -32,6 +32,7 @@ CONTEXT_KEY = pytest.StashKey["RunContext"]()
 # The GxD footprints a run saw (cases/gxd.py fills it); the runner writes them to gxd-footprints.json
 # so that a certification round can link supply-chain tiers served by different solutions.
 SHARED_GXD_FOOTPRINTS = "gxd_footprints"
+GXD_FOOTPRINTS_FILE = "gxd-footprints.json"
 CASES_DIR = Path(__file__).resolve().parents[1] / "cases"
 MESSAGE_CHARS = 2000
 

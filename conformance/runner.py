@@ -19,7 +19,7 @@ from conformance import __version__
 from conformance.baseline import compare, load_baseline
 from conformance.config import ConfigError, Settings
 from conformance.evidence import SecretBook
-from conformance.plugin import CONTEXT_KEY, SHARED_GXD_FOOTPRINTS, RunContext
+from conformance.plugin import CONTEXT_KEY, GXD_FOOTPRINTS_FILE, SHARED_GXD_FOOTPRINTS, RunContext
 from conformance.reference.host import ReferenceHost
 from conformance.report import write_reports
 from conformance.report.labels import case_title, labels_for
@@ -27,7 +27,6 @@ from conformance.results import CaseOutcome, RunResult
 from conformance.session import TargetSession, ssl_context
 
 CASES_DIR = Path(cases.__file__).resolve().parent
-GXD_FOOTPRINTS_FILE = "gxd-footprints.json"
 
 
 class TargetUnreachable(Exception):
