@@ -9,6 +9,7 @@ stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 import time
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from conformance import __version__
-from conformance.config import FAIL_ON_CHOICES, ConfigError, build_settings
+from conformance.config import FAIL_ON_CHOICES, ConfigError, build_settings, check_writable_dir
 from conformance.report.labels import labels_for
 from conformance.versions import DEFAULT_SPEC, SPEC_VERSIONS
 
@@ -26,6 +27,33 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
 DEFAULT_ROUNDS_DB = Path("reports") / "rounds.db"
+
+
+def _path(text: str) -> Path:
+    """A path argument; an empty one is refused (Path("") would quietly mean the current folder)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("empty path")
+    return Path(text)
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port must be 0-65535, got {port}")
+    return port
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
 
 
 class _Parser(argparse.ArgumentParser):
@@ -53,7 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--insecure-tls", action="store_true", default=None, help="do not verify TLS (loudly marked in the report)")
     run.add_argument("--http-base-url", help="plain-HTTP URL for the HTTPS-only probes (default: base URL with http://)")
     run.add_argument("--http-auth-url", help="plain-HTTP URL of the auth host for the HTTPS-only probes")
-    run.add_argument("--report-dir", type=Path, help="where to write reports (default reports/<UTC timestamp>/)")
+    run.add_argument("--report-dir", type=_path, help="where to write reports (default reports/<UTC timestamp>/)")
     run.add_argument("-k", dest="select", help="select cases by pytest keyword expression (e.g. 'auth and not oidc')")
     run.add_argument("--timeout", dest="timeout_s", type=float, help="per-request timeout in seconds (default 10)")
     run.add_argument("--official-only", action="store_true", default=None, help="run only PACT's official test cases")
@@ -72,13 +100,13 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--no-fuzz", action="store_true", default=None, help="skip the fuzzing stage (its cases are not run)")
     run.add_argument("--openapi", help="fuzz with this OpenAPI description instead of the project's own")
     run.add_argument("--gxd-bom", help="bill of materials (JSON) linking the GxD supply chain (default: the fixture chain)")
-    run.add_argument("--baseline", type=Path, metavar="REPORT_JSON",
+    run.add_argument("--baseline", type=_path, metavar="REPORT_JSON",
                      help="a previous run's report.json: report new failures, fixes and other changes")
     run.add_argument("--fail-on", choices=FAIL_ON_CHOICES, help="exit 1 when the run is not conformant (default) or only on "
                      "a regression: a mandatory case fails that did not fail in the --baseline")
 
     serve = commands.add_parser("serve", help="run the embedded reference host alone")
-    serve.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free port)")
+    serve.add_argument("--port", type=_port, default=0, help="port on 127.0.0.1 (default: any free port)")
     serve.add_argument("--spec", default=DEFAULT_SPEC, help="v2 minor served on /2 (2.0-2.3), or 3.0 / all (/3 is always served)")
     serve.add_argument("--profile", action="append", dest="profiles", help="serve a profile's data too, e.g. gxd")
 
@@ -89,20 +117,20 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--format", choices=("text", "json"), default="text")
 
     round_ = commands.add_parser("round", help="run a certification round over a roster of solutions")
-    round_.add_argument("roster", type=Path, help="roster TOML: [round] name, [[solution]] entries")
-    round_.add_argument("--workers", type=int, default=1, help="solutions run at the same time (default 1)")
+    round_.add_argument("roster", type=_path, help="roster TOML: [round] name, [[solution]] entries")
+    round_.add_argument("--workers", type=_positive, default=1, help="solutions run at the same time (default 1)")
     round_.add_argument("--shard", help="run only the i-th of n slices of the roster, e.g. 1/4 (merge them later)")
-    round_.add_argument("--report-dir", type=Path, help="round folder (default reports/rounds/<UTC timestamp>/)")
-    round_.add_argument("--db", type=Path, default=DEFAULT_ROUNDS_DB, help=f"history database (default {DEFAULT_ROUNDS_DB})")
+    round_.add_argument("--report-dir", type=_path, help="round folder (default reports/rounds/<UTC timestamp>/)")
+    round_.add_argument("--db", type=_path, default=DEFAULT_ROUNDS_DB, help=f"history database (default {DEFAULT_ROUNDS_DB})")
 
     merge = commands.add_parser("merge", help="combine the round folders of shards into one round report")
-    merge.add_argument("folders", nargs="+", type=Path, help="round folders written by `round --shard i/n`")
-    merge.add_argument("--report-dir", type=Path, help="merged round folder (default reports/rounds/<UTC timestamp>/)")
-    merge.add_argument("--db", type=Path, default=DEFAULT_ROUNDS_DB, help=f"history database (default {DEFAULT_ROUNDS_DB})")
+    merge.add_argument("folders", nargs="+", type=_path, help="round folders written by `round --shard i/n`")
+    merge.add_argument("--report-dir", type=_path, help="merged round folder (default reports/rounds/<UTC timestamp>/)")
+    merge.add_argument("--db", type=_path, default=DEFAULT_ROUNDS_DB, help=f"history database (default {DEFAULT_ROUNDS_DB})")
 
     history = commands.add_parser("history", help="a solution's results over the recorded rounds")
     history.add_argument("solution", help="solution name as in the roster")
-    history.add_argument("--db", type=Path, default=DEFAULT_ROUNDS_DB, help=f"history database (default {DEFAULT_ROUNDS_DB})")
+    history.add_argument("--db", type=_path, default=DEFAULT_ROUNDS_DB, help=f"history database (default {DEFAULT_ROUNDS_DB})")
 
     cases = commands.add_parser("cases", help="list the conformance cases")
     cases.add_argument("--spec", help="only cases that apply to this version")
@@ -123,6 +151,9 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return _die(f"unknown spec version {args.spec!r}; choose one of {', '.join(SPEC_VERSIONS)}", EXIT_USAGE, err)
     try:
         settings = build_settings(cli, os.environ)
+        for warning in settings.warnings:
+            print(f"pact-conformance: warning: {warning}", file=err)
+        check_writable_dir(settings.options.report_dir or Path("reports"), "--report-dir")
         output = run(settings, out=out)
     except ConfigError as exc:
         return _die(str(exc), EXIT_USAGE, err)
@@ -235,6 +266,28 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return _die(str(exc), EXIT_USAGE, err)
     except KeyboardInterrupt:
         return _die("interrupted", EXIT_FAIL, err)
+    except BrokenPipeError:  # the reader went away (`| head`): nothing left to tell it
+        _silence_stdout(out)
+        return EXIT_FAIL
+    except OSError as exc:
+        return _die(*_os_error(exc), err)
+
+
+def _silence_stdout(out: TextIO) -> None:
+    """Point a closed stdout at /dev/null so the interpreter's final flush raises nothing more."""
+    if out is sys.stdout:
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+
+
+def _os_error(exc: OSError) -> tuple[str, int]:
+    """A file-system problem as one line: a full disk is a failed run (what was written stays), the rest usage."""
+    where = f" {exc.filename}" if exc.filename else ""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"no space left on the device (writing{where or ' the reports'}); what was written is kept", EXIT_FAIL
+    return f"cannot use{where}: {exc.strerror or exc}", EXIT_USAGE
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@ becomes one ConfigError line; the CLI turns it into exit code 2.
 
 from __future__ import annotations
 
+import stat
+import tempfile
 import tomllib
 from collections.abc import Collection, Mapping
 from pathlib import Path
@@ -19,6 +21,7 @@ from conformance.versions import DEFAULT_SPEC, SPEC_VERSIONS
 
 KNOWN_PROFILES: frozenset[str] = frozenset({"gxd"})
 DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
+MAX_CONFIG_BYTES = 1024 * 1024
 FAIL_ON_CHOICES = ("nonconformant", "regression")
 
 
@@ -26,13 +29,59 @@ class ConfigError(Exception):
     """A user mistake in settings; its message is the one line shown to the user."""
 
 
-def _check_url(value: str | None, name: str, schemes: tuple[str, ...] = ("https", "http")) -> str | None:
+def _shown(value: str) -> str:
+    """The URL as it may appear in a message: a user name or password is never echoed."""
+    scheme, sep, rest = value.partition("://")
+    netloc, slash, path = rest.partition("/")
+    if "@" in netloc:
+        netloc = "***@" + netloc.rpartition("@")[2]
+    return repr(f"{scheme}{sep}{netloc}{slash}{path}")
+
+
+def check_url(value: str | None, name: str, schemes: tuple[str, ...] = ("https", "http"), *,
+               query: bool = False) -> str | None:
+    """An absolute URL with a host and a valid port, without userinfo, fragment or (unless `query`) query.
+
+    Userinfo is refused because the URL is written into every report: a password in it would leak.
+    """
     if value is None:
         return None
+    if not value.strip():
+        raise ValueError(f"{name} is empty")
+    if any(char.isspace() or ord(char) < 0x20 or ord(char) == 0x7F for char in value):
+        raise ValueError(f"{name} must not contain spaces or control characters, got {_shown(value)}")
     parts = urlsplit(value)
+    if "@" in parts.netloc:
+        raise ValueError(f"{name} must not hold a user name or password ({_shown(value)}); pass the client id with "
+                         "--client-id and the secret in PACT_CLIENT_SECRET")
     if parts.scheme not in schemes or not parts.hostname:
-        raise ValueError(f"{name} must be an absolute {' or '.join(schemes)} URL, got {value!r}")
+        raise ValueError(f"{name} must be an absolute {' or '.join(schemes)} URL, got {_shown(value)}")
+    try:
+        port = parts.port
+    except ValueError:  # out of range or not a number
+        port = -1
+    if port is not None and not 1 <= port <= 65535:
+        raise ValueError(f"{name} has an invalid port (1-65535), got {_shown(value)}")
+    if parts.fragment or "#" in value:
+        raise ValueError(f"{name} must not have a fragment (#...), got {_shown(value)}")
+    if not query and (parts.query or "?" in value):
+        raise ValueError(f"{name} must not have a query (?...), got {_shown(value)}")
     return value.rstrip("/")
+
+
+def check_writable_dir(path: Path, flag: str) -> None:
+    """Create the folder if needed and prove a file can be written in it, before hours of work go to it.
+
+    Leaves the folder (empty when it was created here) and nothing in it.
+    """
+    try:
+        if path.exists() and not path.is_dir():
+            raise ConfigError(f"{flag} {path} is not a directory")
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path, prefix=".pact-conformance-probe-"):
+            pass
+    except OSError as exc:
+        raise ConfigError(f"{flag} {path} cannot be written: {exc.strerror or exc}") from None
 
 
 ProfilesT = TypeVar("ProfilesT", bound=Collection[str])
@@ -82,14 +131,14 @@ class Target(BaseModel):
     @field_validator("base_url", "auth_url")
     @classmethod
     def _urls(cls, value: str, info: Any) -> str:
-        checked = _check_url(value, f"--{info.field_name.replace('_', '-')}")
+        checked = check_url(value, f"--{info.field_name.replace('_', '-')}")
         assert checked is not None
         return checked
 
     @field_validator("http_base_url", "http_auth_url")
     @classmethod
     def _http_urls(cls, value: str | None, info: Any) -> str | None:
-        return _check_url(value, f"--{info.field_name.replace('_', '-')}", ("http",))
+        return check_url(value, f"--{info.field_name.replace('_', '-')}", ("http",))
 
     @field_validator("ca_cert")
     @classmethod
@@ -156,7 +205,7 @@ class RunOptions(BaseModel):
     @field_validator("callback_url")
     @classmethod
     def _callback(cls, value: str | None) -> str | None:
-        return _check_url(value, "--callback-url", ("https",))
+        return check_url(value, "--callback-url", ("https",), query=True)
 
     @field_validator("fail_on")
     @classmethod
@@ -184,6 +233,7 @@ class Settings(BaseModel):
     options: RunOptions
     spec: str = DEFAULT_SPEC
     profiles: frozenset[str] = frozenset()
+    warnings: tuple[str, ...] = ()  # shown before the run (e.g. a config file others can read holds the secret)
 
 
 _TARGET_KEYS = {"base_url", "auth_url", "client_id", "client_secret", "spec", "profiles", "ca_cert",
@@ -191,12 +241,26 @@ _TARGET_KEYS = {"base_url", "auth_url", "client_id", "client_secret", "spec", "p
 _OPTION_KEYS = set(RunOptions.model_fields)
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+_SECRET_KEYS = ("client_secret", "restricted_client_secret", "expired_token")
+
+
+def _read_toml(path: Path, warnings: list[str]) -> dict[str, Any]:
+    """The file's settings as flat keys; every way the file can be unusable is one ConfigError line."""
     try:
+        if not path.is_file():
+            what = "a directory" if path.is_dir() else "not a regular file" if path.exists() else None
+            raise ConfigError(f"config file {path} is {what}" if what else f"config file not found: {path}")
         with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except FileNotFoundError:
-        raise ConfigError(f"config file not found: {path}") from None
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise ConfigError(f"config file {path} cannot be read: {exc.strerror}") from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"config file {path} is larger than {MAX_CONFIG_BYTES // 1024} KiB: not a settings file")
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"config file {path} is not UTF-8 text (byte offset {exc.start})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
     # Accept either flat keys or a [target] / [options] split; dashes or underscores.
@@ -209,6 +273,15 @@ def _read_toml(path: Path) -> dict[str, Any]:
     unknown = set(flat) - _TARGET_KEYS - _OPTION_KEYS
     if unknown:
         raise ConfigError(f"config file {path}: unknown setting {sorted(unknown)[0]!r}")
+    if not flat:
+        raise ConfigError(f"config file {path} holds no settings")
+    for key, value in flat.items():
+        if isinstance(value, str) and not value.strip():
+            raise ConfigError(f"config file {path}: {key} is empty; leave the key out to use its default")
+    held = [key for key in _SECRET_KEYS if key in flat]
+    if held and mode & (stat.S_IRGRP | stat.S_IROTH):
+        warnings.append(f"config file {path} holds {held[0]} and can be read by other users "
+                        f"(mode {stat.S_IMODE(mode):o}); chmod 600 it, or pass the secret by environment")
     return flat
 
 
@@ -219,17 +292,41 @@ _FLAGS = {"timeout_s": "--timeout", "event_timeout_s": "--event-timeout", "fuzz_
 def _one_line(exc: ValidationError) -> str:
     error = exc.errors()[0]
     field = ".".join(str(part) for part in error["loc"]) or "settings"
-    where = _FLAGS.get(field, "--" + field.replace("_", "-"))
+    where = _flag(field)
     message = str(error["msg"]).removeprefix("Value error, ")
     return f"invalid setting {where}: {message}" if where not in message else message
 
 
+def _flag(key: str) -> str:
+    return _FLAGS.get(key, "--" + key.replace("_", "-"))
+
+
+def _profiles(value: Any) -> frozenset[str]:
+    """A comma-separated string or a list of strings (TOML may hold anything)."""
+    if isinstance(value, str):
+        value = [p for p in value.split(",") if p]
+    if value is None:
+        return frozenset()
+    if not isinstance(value, list | tuple | frozenset | set) or not all(isinstance(p, str) for p in value):
+        raise ConfigError(f"invalid setting --profile: expected a list of profile names, got {value!r}")
+    return frozenset(value)
+
+
 def build_settings(cli: Mapping[str, Any], env: Mapping[str, str]) -> Settings:
-    """Merge CLI values (None = not given), environment and the optional TOML file into Settings."""
+    """Merge CLI values (None = not given), environment and the optional TOML file into Settings.
+
+    A value given empty ("" or blanks) is a usage error, never "not given": an empty --base-url
+    from a CI variable must not quietly test the embedded host.
+    """
     merged: dict[str, Any] = {}
+    warnings: list[str] = []
+    for key, value in cli.items():
+        if isinstance(value, str) and not value.strip():
+            hint = "; omit it to test the embedded reference host" if key == "base_url" else ""
+            raise ConfigError(f"{_flag(key)} is empty{hint}")
     config_path = cli.get("config")
-    if config_path:
-        merged.update(_read_toml(Path(config_path)))
+    if config_path is not None:
+        merged.update(_read_toml(Path(config_path), warnings))
     if env.get("PACT_CLIENT_ID"):
         merged["client_id"] = env["PACT_CLIENT_ID"]
     if env.get("PACT_CLIENT_SECRET"):
@@ -241,20 +338,18 @@ def build_settings(cli: Mapping[str, Any], env: Mapping[str, str]) -> Settings:
             merged[variable.removeprefix("PACT_").lower()] = env[variable]
     merged.update({k: v for k, v in cli.items() if v is not None and k != "config"})
 
-    if isinstance(merged.get("profiles"), str):
-        merged["profiles"] = [p for p in merged["profiles"].split(",") if p]
-    merged["profiles"] = frozenset(merged.get("profiles") or ())
+    merged["profiles"] = _profiles(merged.get("profiles"))
     spec = merged.get("spec", DEFAULT_SPEC)
     option_values = {k: v for k, v in merged.items() if k in _OPTION_KEYS}
     try:
         options = RunOptions(**option_values)
         target = None
-        if merged.get("base_url"):
+        if merged.get("base_url") is not None:
             target_values = {k: v for k, v in merged.items() if k in _TARGET_KEYS}
             target_values.setdefault("auth_url", merged["base_url"])
             for key in ("base_url", "auth_url"):  # a wrong URL is the first thing to report
                 try:
-                    _check_url(str(target_values[key]), f"--{key.replace('_', '-')}")
+                    check_url(str(target_values[key]), f"--{key.replace('_', '-')}")
                 except ValueError as exc:
                     raise ConfigError(str(exc)) from None
             if "client_id" not in target_values:
@@ -271,4 +366,4 @@ def build_settings(cli: Mapping[str, Any], env: Mapping[str, str]) -> Settings:
                    client_secret=SecretStr("x"), spec=spec, profiles=merged["profiles"])
     except ValidationError as exc:
         raise ConfigError(_one_line(exc)) from None
-    return Settings(target=target, options=options, spec=spec, profiles=merged["profiles"])
+    return Settings(target=target, options=options, spec=spec, profiles=merged["profiles"], warnings=tuple(warnings))

@@ -117,9 +117,17 @@ class _Inject:
 
     def __init__(self, context: RunContext) -> None:
         self.context = context
+        self.os_error: OSError | None = None
 
     def pytest_configure(self, config: pytest.Config) -> None:
         config.stash[CONTEXT_KEY] = self.context
+
+    def pytest_internalerror(self, excrepr: object, excinfo: pytest.ExceptionInfo[BaseException]) -> bool | None:
+        """A file-system error inside pytest (a full disk under allure-results) becomes the CLI's one line."""
+        if isinstance(excinfo.value, OSError):
+            self.os_error = excinfo.value
+            return True
+        return None
 
 
 def _progress(out: TextIO, lang: str) -> Any:
@@ -171,7 +179,14 @@ def run(settings: Settings, *, out: TextIO = sys.stdout) -> RunOutput:
         ]
         if settings.options.select:
             args += ["-k", settings.options.select]
-        code = pytest.main(args, plugins=[_Inject(context)])
+        inject = _Inject(context)
+        try:
+            code = pytest.main(args, plugins=[inject])
+            if inject.os_error is not None:
+                raise inject.os_error
+        except OSError as exc:
+            exc.filename = exc.filename or str(report_dir)  # the one line names where the partial reports are
+            raise
     finally:
         context.close()
     if code == pytest.ExitCode.NO_TESTS_COLLECTED or (code == 0 and not context.outcomes):
@@ -207,7 +222,11 @@ def run(settings: Settings, *, out: TextIO = sys.stdout) -> RunOutput:
     chain_footprints = context.shared.get(SHARED_GXD_FOOTPRINTS)
     if isinstance(chain_footprints, list):  # written before write_reports, whose secret scrub covers every file
         (report_dir / GXD_FOOTPRINTS_FILE).write_text(json.dumps(chain_footprints, ensure_ascii=False), encoding="utf-8")
-    write_reports(result, report_dir, secrets, lang=settings.options.lang)
+    try:
+        write_reports(result, report_dir, secrets, lang=settings.options.lang)
+    except OSError as exc:
+        exc.filename = exc.filename or str(report_dir)
+        raise
     if settings.options.report_dir is None:
         _point_latest(report_dir)
     return RunOutput(result, report_dir)

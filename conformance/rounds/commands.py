@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 from typing import TextIO
 
-from conformance.config import ConfigError
+from conformance.config import ConfigError, check_writable_dir
 from conformance.reference.data import DEFAULT_GXD_BOM
 from conformance.rounds.chains import link_chains
 from conformance.rounds.execute import run_round
@@ -73,6 +73,7 @@ def run_round_command(roster_path: Path, workers: int, shard_text: str | None, r
     roster = load_roster(roster_path)
     shard = parse_shard(shard_text) if shard_text else None
     round_dir = report_dir or _default_round_dir()
+    check_writable_dir(round_dir, "--report-dir")
     if db is not None and shard is None:
         RoundStore(db).close()  # a database the tool cannot use is reported before the round, not after
     count = len(roster.shard(*shard)) if shard else len(roster.solutions)
@@ -87,12 +88,13 @@ def run_round_command(roster_path: Path, workers: int, shard_text: str | None, r
 
 def merge_command(folders: list[Path], report_dir: Path | None, db: Path | None, out: TextIO) -> int:
     round_dir = report_dir or _default_round_dir()
+    check_writable_dir(round_dir, "--report-dir")
     result = merge_shards(folders, round_dir)
     return _finish(result, round_dir, db, out)
 
 
 def history_command(solution: str, db: Path, out: TextIO) -> int:
-    if not db.is_file():
+    if not db.exists():
         raise ConfigError(f"history database not found: {db}")
     with RoundStore(db) as store:
         entries = store.history(solution)

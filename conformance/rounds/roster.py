@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from conformance.config import ConfigError, SpecVersion, check_profiles
+from conformance.config import MAX_CONFIG_BYTES, ConfigError, SpecVersion, check_profiles, check_url
 from conformance.versions import DEFAULT_SPEC
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -49,9 +49,23 @@ class Solution(BaseModel):
     @field_validator("name")
     @classmethod
     def _name(cls, value: str) -> str:
-        if not _NAME.match(value):
+        if not _NAME.fullmatch(value):
             raise ValueError(f"solution name {value!r} must be 1-64 letters, digits, '.', '_' or '-'")
         return value
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_empty(cls, value: Any, info: Any) -> Any:
+        """An empty value is a mistake (an unset variable in a generated roster), never "not given"."""
+        if isinstance(value, str) and not value.strip():
+            raise ValueError(f"{info.field_name} is empty; leave the key out to use its default")
+        return value
+
+    @field_validator("base_url", "auth_url", "callback_url")
+    @classmethod
+    def _urls(cls, value: str | None, info: Any) -> str | None:
+        schemes = ("https",) if info.field_name == "callback_url" else ("https", "http")
+        return check_url(value, info.field_name, schemes, query=info.field_name == "callback_url")
 
     @model_validator(mode="after")
     def _credentials(self) -> Solution:
@@ -66,11 +80,18 @@ class Roster(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=200)
     solutions: tuple[Solution, ...] = Field(min_length=1)
     solution_timeout_s: float = Field(default=1800.0, gt=0)
     gxd_bom: Path | None = None  # links the GxD chains marked with chain/tier (default: the fixture chain)
     digest: str = ""
+
+    @field_validator("name")
+    @classmethod
+    def _printable_name(cls, value: str) -> str:
+        if not value.strip() or not value.isprintable():
+            raise ValueError(f"round name {value!r} must be printable text on one line")
+        return value
 
     @model_validator(mode="after")
     def _unique_names(self) -> Roster:
@@ -97,23 +118,38 @@ def parse_shard(text: str) -> tuple[int, int]:
 def load_roster(path: Path) -> Roster:
     """Read and check a roster; relative ca_cert paths are relative to the roster file."""
     try:
-        raw = path.read_bytes()
+        if not path.is_file():
+            raise ConfigError(f"roster {path} is not a regular file" if path.exists() else f"roster not found: {path}")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError(f"roster {path} cannot be read: {exc.strerror}") from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"roster {path} is larger than {MAX_CONFIG_BYTES // 1024} KiB")
+    try:
         data: dict[str, Any] = tomllib.loads(raw.decode("utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"roster not found: {path}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"roster {path} is not UTF-8 text (byte offset {exc.start})") from None
+    except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"roster {path} is not valid TOML: {exc}") from None
     round_table = data.pop("round", {})
+    if not isinstance(round_table, dict):
+        raise ConfigError(f"roster {path}: round must be a table ([round])")
     unknown_keys = set(round_table) - {"name", "solution_timeout_s", "gxd_bom"}
     if unknown_keys:
         raise ConfigError(f"roster {path}: unknown [round] setting {sorted(unknown_keys)[0]!r}")
     solutions = data.pop("solution", [])
     if data:
         raise ConfigError(f"roster {path}: unknown table {sorted(data)[0]!r} (expected [round] and [[solution]])")
+    if not isinstance(solutions, list) or not all(isinstance(entry, dict) for entry in solutions):
+        raise ConfigError(f"roster {path}: solutions must be [[solution]] tables")
+    for key, value in round_table.items():
+        if isinstance(value, str) and not value.strip():
+            raise ConfigError(f"roster {path}: round.{key} is empty; leave the key out to use its default")
     for entry in solutions:
-        if isinstance(entry, dict) and entry.get("ca_cert"):
+        if isinstance(entry.get("ca_cert"), str) and entry["ca_cert"].strip():
             entry["ca_cert"] = (path.parent / entry["ca_cert"]).resolve()
-    if round_table.get("gxd_bom"):
+    if isinstance(round_table.get("gxd_bom"), str):
         round_table["gxd_bom"] = (path.parent / round_table["gxd_bom"]).resolve()
         if not round_table["gxd_bom"].is_file():
             raise ConfigError(f"roster {path}: gxd_bom file not found: {round_table['gxd_bom']}")

@@ -77,8 +77,13 @@ class RoundStore:
     """The history database; one connection, used from one thread."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path)
+        if path.exists() and not path.is_file():
+            raise ConfigError(f"history database {path} is not a file (--db names the database file)")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path)
+        except (OSError, sqlite3.Error) as exc:
+            raise ConfigError(f"history database {path} cannot be opened: {exc}") from None
         try:
             self._migrate()
         except sqlite3.DatabaseError as exc:

@@ -1,0 +1,219 @@
+"""Bad input from the user, second round: every mistake is one line on stderr and exit 2 (a full
+disk: exit 1 with what was written kept), never a traceback, and never a quiet test of the wrong host."""
+
+from __future__ import annotations
+
+import errno
+import io
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from conformance.cli import main
+
+FAST = "test_token_with_valid_credentials"  # one mandatory case of the embedded host: a run of ~4 s
+
+
+def _call(args: list[str]) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(args, out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def _one_line(code: int, err: str, expected: int = 2) -> str:
+    assert code == expected, err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
+    return err
+
+
+@pytest.fixture(autouse=True)
+def _credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PACT_CLIENT_ID", "someone")
+    monkeypatch.setenv("PACT_CLIENT_SECRET", "pw-of-someone")
+
+
+# --- finding 10: an empty value is a usage error, only an absent --base-url means "embedded" ----
+
+@pytest.mark.parametrize("flag", ["--base-url", "--auth-url", "--client-id", "--config", "--ca-cert", "-k",
+                                  "--callback-url", "--restricted-client-id", "--openapi", "--listen"])
+def test_an_empty_value_given_explicitly_is_refused(flag: str, tmp_path: Path) -> None:
+    base = [] if flag == "--base-url" else ["--base-url", "https://127.0.0.1:1"]
+    err = _one_line(*_call(["run", *base, flag, "", "--report-dir", str(tmp_path / "r")])[::2])
+    assert "empty" in err and not (tmp_path / "r").exists()
+
+
+def test_an_empty_base_url_never_tests_the_embedded_host(tmp_path: Path) -> None:
+    code, out, err = _call(["run", "--base-url", "  ", "--report-dir", str(tmp_path / "r")])
+    assert "embedded" not in out and "omit it to test the embedded reference host" in _one_line(code, err)
+
+
+@pytest.mark.parametrize("args", [["run", "--report-dir", ""], ["run", "--baseline", ""], ["round", ""],
+                                  ["history", "a", "--db", ""], ["merge", ""]])
+def test_an_empty_path_is_not_the_current_folder(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(args)  # argparse reports on the process's stderr
+    assert "empty path" in _one_line(code, capsys.readouterr().err)
+
+
+def test_a_config_that_is_not_a_settings_file_is_refused(tmp_path: Path) -> None:
+    assert "not a regular file" in _one_line(*_call(["run", "--config", "/dev/null"])[::2])
+    empty = tmp_path / "empty.toml"
+    empty.write_text("# nothing\n")
+    assert "holds no settings" in _one_line(*_call(["run", "--config", str(empty)])[::2])
+
+
+@pytest.mark.parametrize("line", ['base_url = ""', 'client_id = " "', 'auth_url = ""', 'select = ""'])
+def test_an_empty_value_in_the_config_file_is_refused(line: str, tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text(f'{line}\nspec = "2.3"\n')
+    assert "is empty" in _one_line(*_call(["run", "--config", str(config)])[::2])
+
+
+def test_an_empty_value_in_a_roster_is_refused(tmp_path: Path) -> None:
+    roster = tmp_path / "r.toml"
+    roster.write_text('[round]\nname = "r"\n[[solution]]\nname = "a"\nbase_url = ""\n')
+    assert "base_url is empty" in _one_line(*_call(["round", str(roster), "--report-dir", str(tmp_path / "o"),
+                                                     "--db", str(tmp_path / "db")])[::2])
+
+
+# --- finding 15: tracebacks instead of one line -------------------------------------------------
+
+@pytest.mark.parametrize("url", ["https://127.0.0.1:99999", "https://127.0.0.1:abc", "https://127.0.0.1:0",
+                                 "https://127.0.0.1:-1"])
+def test_a_bad_port_is_one_line(url: str) -> None:
+    assert "invalid port" in _one_line(*_call(["run", "--base-url", url])[::2])
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "abc"])
+def test_serve_with_a_bad_port_is_one_line(port: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert "port" in _one_line(main(["serve", "--port", port]), capsys.readouterr().err)
+
+
+@pytest.mark.parametrize(("content", "needle"), [
+    (b"\xff\xfe = 1", "not UTF-8"),
+    (b"profiles = 5", "--profile"),
+    (b"profiles = [[1]]", "--profile"),
+])
+def test_a_config_file_of_the_wrong_kind_is_one_line(content: bytes, needle: str, tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    config.write_bytes(content)
+    assert needle in _one_line(*_call(["run", "--config", str(config)])[::2])
+
+
+def test_a_config_directory_is_one_line(tmp_path: Path) -> None:
+    assert "is a directory" in _one_line(*_call(["run", "--config", str(tmp_path)])[::2])
+
+
+def test_an_unwritable_report_dir_is_one_line_before_the_run(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    for report_dir in (blocker, blocker / "below"):
+        code, out, err = _call(["run", "-k", FAST, "--report-dir", str(report_dir)])
+        assert "--report-dir" in _one_line(code, err) and "PASSED" not in out
+
+
+def test_a_round_report_dir_that_cannot_be_written_is_one_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    roster = tmp_path / "r.toml"
+    roster.write_text('[round]\nname = "r"\n[[solution]]\nname = "a"\n')
+    assert "--report-dir" in _one_line(*_call(["round", str(roster), "--report-dir", str(blocker / "x"),
+                                               "--db", str(tmp_path / "db")])[::2])
+
+
+@pytest.mark.parametrize("command", ["round", "history"])
+def test_a_db_that_is_a_directory_is_one_line(command: str, tmp_path: Path) -> None:
+    roster = tmp_path / "r.toml"
+    roster.write_text('[round]\nname = "r"\n[[solution]]\nname = "a"\n')
+    args = [str(roster), "--report-dir", str(tmp_path / "o")] if command == "round" else ["a"]
+    assert "not a file" in _one_line(*_call([command, *args, "--db", str(tmp_path)])[::2])
+
+
+def test_a_full_disk_is_one_line_exit_1_and_keeps_what_was_written(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import conformance.runner
+
+    def write_until_full(result: object, report_dir: Path, *args: object, **kwargs: object) -> None:
+        (report_dir / "report.json").write_text('{"partial": ')
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(conformance.runner, "write_reports", write_until_full)
+    code, _, err = _call(["run", "-k", FAST, "--no-fuzz", "--quiet", "--report-dir", str(tmp_path / "r")])
+    assert "no space left" in _one_line(code, err, expected=1) and str(tmp_path / "r") in err
+    assert (tmp_path / "r" / "report.json").read_text() == '{"partial": '
+
+
+def test_a_full_disk_inside_the_case_runner_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """allure writes its results from pytest hooks: a full disk there is pytest's INTERNALERROR, kept off stderr."""
+    import allure_commons.logger
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(allure_commons.logger.AllureFileLogger, "_report_item", full)
+    code, _, err = _call(["run", "-k", FAST, "--no-fuzz", "--quiet", "--report-dir", str(tmp_path / "r")])
+    assert "no space left" in _one_line(code, err, expected=1)
+
+
+def test_a_closed_stdout_is_not_a_usage_error() -> None:
+    class Closed(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+    err = io.StringIO()
+    assert main(["cases"], out=Closed(), err=err) == 1 and err.getvalue() == ""
+
+
+# --- minor: userinfo, query and fragment; a readable config holding the secret; roster names -----
+
+@pytest.mark.parametrize("flag", ["--base-url", "--auth-url", "--callback-url"])
+def test_a_url_with_a_password_is_refused_without_echoing_it(flag: str) -> None:
+    base = [] if flag == "--base-url" else ["--base-url", "https://127.0.0.1:1"]
+    err = _one_line(*_call(["run", *base, flag, "https://user:hunter2-pw@127.0.0.1:1/x"])[::2])
+    assert "user name or password" in err and "hunter2" not in err
+
+
+@pytest.mark.parametrize("url", ["https://127.0.0.1:1/api?tenant=a", "https://127.0.0.1:1/api#top",
+                                 "https://127.0.0.1:1/a b", "https://127.0.0.1:1/a\nb"])
+def test_a_base_url_with_a_query_fragment_or_blank_is_refused(url: str) -> None:
+    _one_line(*_call(["run", "--base-url", url])[::2])
+
+
+def test_a_config_others_can_read_that_holds_the_secret_is_warned_about(tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text('base_url = "https://127.0.0.1:1"\nclient_id = "a"\nclient_secret = "pw-in-file"\n')
+    config.chmod(0o644)
+    code, _, err = _call(["run", "--config", str(config), "--report-dir", str(tmp_path / "r")])
+    assert code == 3 and "can be read by other users" in err and "pw-in-file" not in err
+    config.chmod(stat.S_IRUSR | stat.S_IWUSR)
+    code, _, err = _call(["run", "--config", str(config), "--report-dir", str(tmp_path / "r")])
+    assert code == 3 and "other users" not in err
+
+
+@pytest.mark.parametrize("name", ['"a\\n"', '"a\\nb"', '"ok\\u0000"'])
+def test_a_roster_name_with_a_newline_is_refused(name: str, tmp_path: Path) -> None:
+    roster = tmp_path / "r.toml"
+    roster.write_text(f'[round]\nname = "r"\n[[solution]]\nname = {name}\n')
+    assert "solution name" in _one_line(*_call(["round", str(roster), "--db", str(tmp_path / "db"),
+                                                "--report-dir", str(tmp_path / "o")])[::2])
+    roster.write_text(f'[round]\nname = {name}\n[[solution]]\nname = "a"\n')
+    assert "round name" in _one_line(*_call(["round", str(roster), "--db", str(tmp_path / "db"),
+                                             "--report-dir", str(tmp_path / "o")])[::2])
+
+
+@pytest.mark.parametrize("text", ["round = 5", "solution = 5", "solution = [5]",
+                                  '[round]\ngxd_bom = 5\n[[solution]]\nname = "a"',
+                                  '[[solution]]\nname = "a"\nca_cert = 5'])
+def test_a_roster_of_the_wrong_shape_is_one_line(text: str, tmp_path: Path) -> None:
+    roster = tmp_path / "r.toml"
+    roster.write_text(text)
+    _one_line(*_call(["round", str(roster), "--db", str(tmp_path / "db"), "--report-dir", str(tmp_path / "o")])[::2])
+
+
+def test_the_embedded_run_still_works(tmp_path: Path) -> None:
+    """The checks above refuse mistakes only: an absent --base-url tests the embedded host."""
+    code, out, err = _call(["run", "-k", FAST, "--no-fuzz", "--report-dir", str(tmp_path / "r")])
+    assert code == 0, out + err
+    assert json.loads((tmp_path / "r" / "report.json").read_text())["verdict"] == "conformant"
