@@ -6,8 +6,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import signal
 import socket
 import sqlite3
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -325,3 +329,102 @@ def test_a_run_past_the_solution_timeout_is_stopped_with_its_own_row(tmp_path: P
     assert code == 1 and row["status"] == "timed-out" and row["verdict"] == "not-tested", output
     assert "did not finish within 3 s" in row["message"]
     assert time.monotonic() - started < 3 + 15 + 10
+
+
+def _child_pids(pid: int) -> set[int]:
+    """The processes a round started (each of its threads is the parent of the runs it started)."""
+    pids: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            pids.update(int(child) for child in (task / "children").read_text().split())
+        except OSError:
+            continue
+    return pids
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def _default_ctrl_c() -> None:
+    """As from an interactive shell: a test runner started in the background may ignore SIGINT, and its children would."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _round_with_a_running_child(tmp_path: Path) -> tuple[subprocess.Popen[str], set[int]]:
+    """A round of three embedded-host runs in its own session, once its first run has started."""
+    roster = tmp_path / "roster.toml"
+    roster.write_text('[round]\nname = "stopped"\n' + "".join(
+        f'[[solution]]\nname = "{name}"\nno_fuzz = true\n' for name in ("a", "b", "c")), encoding="utf-8")
+    round_ = subprocess.Popen([sys.executable, "-m", "conformance.cli", "round", str(roster), "--report-dir",
+                               str(tmp_path / "r"), "--db", str(tmp_path / "rounds.db")],
+                              start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              preexec_fn=_default_ctrl_c)
+    deadline = time.monotonic() + 30
+    while not (children := _child_pids(round_.pid)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert children, "the round started no run"
+    time.sleep(1.5)  # the run is under way
+    return round_, children
+
+
+@pytest.mark.parametrize("stop", ["ctrl-c to the group", "SIGTERM", "SIGHUP"])
+def test_a_stopped_round_cancels_queued_runs_and_records_itself_interrupted(stop: str, tmp_path: Path) -> None:
+    round_, children = _round_with_a_running_child(tmp_path)
+    stopped_at = time.monotonic()
+    if stop == "ctrl-c to the group":
+        os.killpg(round_.pid, signal.SIGINT)
+    else:
+        round_.send_signal(getattr(signal, stop))
+    output, _ = round_.communicate(timeout=60)
+    assert round_.returncode == 1 and "interrupted" in output, output
+    assert time.monotonic() - stopped_at < 20, "the queued solutions must not run"
+    assert not any(_alive(pid) for pid in children)
+    data = json.loads((tmp_path / "r" / "round.json").read_text())
+    assert data["interrupted"] is True
+    statuses = {row["name"]: (row["status"], row["verdict"]) for row in data["solutions"]}
+    assert statuses["b"] == statuses["c"] == ("interrupted", "not-tested"), statuses
+    with sqlite3.connect(tmp_path / "rounds.db") as db:
+        assert db.execute("SELECT interrupted FROM rounds").fetchall() == [(1,)]
+
+
+def test_a_killed_round_takes_its_runs_down(tmp_path: Path) -> None:
+    round_, children = _round_with_a_running_child(tmp_path)
+    round_.kill()
+    round_.communicate(timeout=10)
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in children), "a run outlived its round"
+
+
+def _shard_folder(folder: Path, shard: str, round_id: str, names: list[str]) -> Path:
+    from conformance.rounds.model import RoundResult, SolutionRow
+    from conformance.rounds.report import write_round_reports
+
+    rows = [SolutionRow(name=name, index=index, spec="2.3", profiles=[], status="completed", verdict="conformant",
+                        cases={"AUTH-TOKEN": "passed"}, mandatory=["AUTH-TOKEN"]) for index, name in names]
+    write_round_reports(RoundResult(name="sharded", roster_digest="d1", round_id=round_id, started_at="2026-01-01T00:00Z",
+                                    finished_at="2026-01-01T01:00Z", rows=rows, shard=shard), folder)
+    return folder
+
+
+def test_merging_the_same_shards_again_records_the_round_once(tmp_path: Path) -> None:
+    shards = [str(_shard_folder(tmp_path / "s1", "1/2", "aaaa", [(0, "x")])),
+              str(_shard_folder(tmp_path / "s2", "2/2", "bbbb", [(1, "y")]))]
+    db = str(tmp_path / "rounds.db")
+    ids = []
+    for report_dir, folders in (("m1", shards), ("m2", list(reversed(shards))), ("m3", [str(tmp_path / "m1")])):
+        out, err = io.StringIO(), io.StringIO()
+        assert main(["merge", *folders, "--report-dir", str(tmp_path / report_dir), "--db", db], out=out, err=err) == 0, \
+            out.getvalue() + err.getvalue()
+        ids.append(json.loads((tmp_path / report_dir / "round.json").read_text())["round_id"])
+    assert len(set(ids)) == 1, ids
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM rounds").fetchone() == (1,)
+    out = io.StringIO()
+    assert main(["history", "x", "--db", db], out=out) == 0
+    assert out.getvalue().startswith("x: 1 round(s)"), out.getvalue()

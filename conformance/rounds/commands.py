@@ -9,6 +9,7 @@ from typing import TextIO
 from conformance.config import ConfigError, check_writable_dir
 from conformance.reference.data import DEFAULT_GXD_BOM
 from conformance.rounds.chains import link_chains
+from conformance.rounds.children import stop_signals_interrupt
 from conformance.rounds.execute import run_round
 from conformance.rounds.merge import merge_shards
 from conformance.rounds.model import RoundResult, SolutionRow
@@ -44,7 +45,8 @@ def _finish(result: RoundResult, round_dir: Path, db: Path | None, out: TextIO) 
         if db is not None:
             try:
                 with RoundStore(db) as store:
-                    store.record(result)
+                    if not store.record(result):
+                        print(f"round {result.round_id} is already in {db}: not recorded again", file=out)
             except (ConfigError, sqlite3.Error) as exc:
                 history_error = f"round report written to {round_dir}, but not recorded in {db}: {exc}"
     write_round_reports(result, round_dir)
@@ -55,6 +57,10 @@ def _finish(result: RoundResult, round_dir: Path, db: Path | None, out: TextIO) 
             if row.changes.get(kind):
                 print(f"  {row.name}: {label}: {', '.join(row.changes[kind])}", file=out)
     conformant = sum(1 for row in result.rows if row.verdict == "conformant")
+    if result.interrupted:
+        stopped = sum(1 for row in result.rows if row.status == "interrupted")
+        print(f"round {result.name} interrupted: {stopped} of {len(result.rows)} solution(s) stopped or not run; "
+              "the round report holds what finished", file=out)
     print(f"round {result.name}{f' shard {result.shard}' if result.shard else ''}: {conformant} of "
           f"{len(result.rows)} solutions conformant", file=out)
     for chain in result.chains:
@@ -63,7 +69,7 @@ def _finish(result: RoundResult, round_dir: Path, db: Path | None, out: TextIO) 
     print(f"round report: {round_dir / 'round.html'}", file=out)
     chains_ok = all(chain["verdict"] == "consistent" for chain in result.chains)
     rows_ok = result.all_conformant or (result.shard is not None and not result.rows)
-    return EXIT_OK if rows_ok and chains_ok else EXIT_FAIL
+    return EXIT_OK if rows_ok and chains_ok and not result.interrupted else EXIT_FAIL
 
 
 def run_round_command(roster_path: Path, workers: int, shard_text: str | None, report_dir: Path | None,
@@ -82,7 +88,8 @@ def run_round_command(roster_path: Path, workers: int, shard_text: str | None, r
     def progress(row: SolutionRow, done: int, total: int) -> None:
         print(f"[{done:>3}/{total}] {_row_line(row)}", file=out, flush=True)
 
-    result = run_round(roster, round_dir, workers=workers, shard=shard, on_row=progress)
+    with stop_signals_interrupt():
+        result = run_round(roster, round_dir, workers=workers, shard=shard, on_row=progress)
     return _finish(result, round_dir, db, out)
 
 

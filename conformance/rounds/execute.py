@@ -10,23 +10,22 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed, wait
 from datetime import datetime, timezone
 from pathlib import Path
 
 from conformance.evidence import SecretBook
+from conformance.rounds.children import INTERRUPT_GRACE_S, Cancelled, ChildRuns
 from conformance.rounds.model import NOT_TESTED, RoundResult, SolutionRow, Status
 from conformance.rounds.roster import Roster, Solution
 
 # Exit codes of `pact-conformance run` (conformance/cli.py).
 _EXIT_USAGE, _EXIT_UNREACHABLE = 2, 3
-INTERRUPT_GRACE_S = 15.0  # a timed-out run gets this long after Ctrl-C to write its partial report
 _INHERITED_SECRETS = ("PACT_CLIENT_ID", "PACT_CLIENT_SECRET", "PACT_EXPIRED_TOKEN", "PACT_RESTRICTED_CLIENT_ID",
                       "PACT_RESTRICTED_CLIENT_SECRET")
 
@@ -91,33 +90,24 @@ def _last_line(text: str) -> str:
     return lines[-1][:500] if lines else ""
 
 
-def _run_child(command: list[str], env: dict[str, str], timeout_s: float) -> subprocess.CompletedProcess[str]:
-    """Run a child to completion; past `timeout_s`, interrupt it (it writes a partial report), then kill it.
+def _row_fields(solution: Solution, index: int) -> dict[str, object]:
+    return {"name": solution.name, "index": index, "spec": solution.spec, "profiles": list(solution.profiles),
+            "chain": solution.chain, "tier": solution.tier}
 
-    Raises subprocess.TimeoutExpired after stopping it.
-    """
-    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                          errors="replace", stdin=subprocess.DEVNULL) as child:
-        try:
-            stdout, stderr = child.communicate(timeout=timeout_s)
-        except subprocess.TimeoutExpired:
-            child.send_signal(signal.SIGINT)
-            try:
-                child.communicate(timeout=INTERRUPT_GRACE_S)
-            except subprocess.TimeoutExpired:
-                child.kill()
-                child.communicate()
-            raise
-    return subprocess.CompletedProcess(command, child.returncode, stdout, stderr)
+
+def _not_run(solution: Solution, index: int) -> SolutionRow:
+    return SolutionRow(**_row_fields(solution, index), status=Status.INTERRUPTED, verdict=NOT_TESTED,
+                       message="not run: the round was stopped")
 
 
 def run_solution(solution: Solution, index: int, round_dir: Path, env: Mapping[str, str],
-                 timeout_s: float, gxd_bom: Path | None = None, withheld: frozenset[str] = frozenset()) -> SolutionRow:
+                 timeout_s: float, gxd_bom: Path | None = None, withheld: frozenset[str] = frozenset(),
+                 children: ChildRuns | None = None) -> SolutionRow:
     """One solution's run; every way it can end becomes a row, never an exception."""
+    children = children or ChildRuns()
     relative = Path("solutions") / solution.name
     report_dir = round_dir / relative
-    row = {"name": solution.name, "index": index, "spec": solution.spec, "profiles": list(solution.profiles),
-           "chain": solution.chain, "tier": solution.tier}
+    row = _row_fields(solution, index)
     secrets = SecretBook()
     started = time.monotonic()
     try:
@@ -127,7 +117,9 @@ def run_solution(solution: Solution, index: int, round_dir: Path, env: Mapping[s
     if report_dir.exists():  # a report left from an earlier round must never pass for this run's
         shutil.rmtree(report_dir)
     try:
-        completed = _run_child(command_for(solution, report_dir, gxd_bom), child_env, timeout_s)
+        completed = children.run(command_for(solution, report_dir, gxd_bom), child_env, timeout_s)
+    except Cancelled:
+        return _not_run(solution, index)
     except subprocess.TimeoutExpired:
         partial = report_dir / "report.json"
         return SolutionRow(**row, status=Status.TIMED_OUT, verdict=NOT_TESTED, duration_s=time.monotonic() - started,
@@ -140,12 +132,18 @@ def run_solution(solution: Solution, index: int, round_dir: Path, env: Mapping[s
     if completed.returncode in (0, 1) and report_path.is_file():
         try:
             report = json.loads(report_path.read_text(encoding="utf-8"))
-            return SolutionRow.from_report(report, **row, duration_s=duration, report_dir=relative.as_posix(),
+            done = SolutionRow.from_report(report, **row, duration_s=duration, report_dir=relative.as_posix(),
                                            message=message)
+            if report.get("interrupted"):
+                done.status, done.message = Status.INTERRUPTED, "stopped with the round (its partial report is linked)"
+            return done
         except (ValueError, KeyError, TypeError) as exc:
             message = f"its report.json could not be read: {exc}"
     status = {_EXIT_UNREACHABLE: Status.UNREACHABLE, _EXIT_USAGE: Status.CONFIG_ERROR}.get(
         completed.returncode, Status.CRASHED)
+    if status == Status.CRASHED and children.stopping.is_set():
+        return SolutionRow(**row, status=Status.INTERRUPTED, verdict=NOT_TESTED, duration_s=duration,
+                           message="stopped with the round before it wrote a report")
     if status == Status.CRASHED:
         message = f"run ended with exit code {completed.returncode}: {message or 'no message'}"
     return SolutionRow(**row, status=status, verdict=NOT_TESTED, duration_s=duration, message=message)
@@ -156,7 +154,10 @@ def run_round(roster: Roster, round_dir: Path, *, workers: int = 1, shard: tuple
               on_row: Callable[[SolutionRow, int, int], None] | None = None) -> RoundResult:
     """Run the roster (or one shard of it) with at most `workers` solutions at a time.
 
-    on_row is called in the calling thread as each solution finishes (progress output).
+    on_row is called in the calling thread as each solution finishes (progress output). A
+    KeyboardInterrupt (Ctrl-C, or SIGTERM/SIGHUP through stop_signals_interrupt) stops the round:
+    queued solutions are not run, running ones are interrupted and write partial reports, and the
+    result is marked interrupted instead of being lost.
     """
     env = os.environ if env is None else env
     positions = {solution.name: index for index, solution in enumerate(roster.solutions)}
@@ -164,15 +165,48 @@ def run_round(roster: Roster, round_dir: Path, *, workers: int = 1, shard: tuple
     started = _now()
     round_dir.mkdir(parents=True, exist_ok=True)
     rows: list[SolutionRow] = []
+    children = ChildRuns()
+    interrupted = False
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="round") as pool:
         withheld = credential_variables(roster)
-        futures = [pool.submit(run_solution, s, positions[s.name], round_dir, env, roster.solution_timeout_s,
-                               roster.gxd_bom, withheld) for s in chosen]
-        for future in as_completed(futures):
-            rows.append(future.result())
-            if on_row is not None:
-                on_row(rows[-1], len(rows), len(futures))
+        futures = {pool.submit(run_solution, s, positions[s.name], round_dir, env, roster.solution_timeout_s,
+                               roster.gxd_bom, withheld, children): s for s in chosen}
+        try:
+            for future in as_completed(futures):
+                rows.append(future.result())
+                if on_row is not None:
+                    on_row(rows[-1], len(rows), len(futures))
+        except KeyboardInterrupt:
+            interrupted = True
+            finished = {row.name for row in rows}
+            rows += _stop(futures, children, finished, positions)
     return RoundResult(name=roster.name, roster_digest=roster.digest, round_id=uuid.uuid4().hex[:12],
                        started_at=started, finished_at=_now(), rows=sorted(rows, key=lambda r: r.index),
                        shard=f"{shard[0]}/{shard[1]}" if shard else None, workers=workers,
-                       gxd_bom=str(roster.gxd_bom) if roster.gxd_bom else None)
+                       gxd_bom=str(roster.gxd_bom) if roster.gxd_bom else None, interrupted=interrupted)
+
+
+def _stop(futures: dict[Future[SolutionRow], Solution], children: ChildRuns, finished: set[str],
+          positions: dict[str, int]) -> list[SolutionRow]:
+    """Cancel the queued runs, interrupt the running ones, and give each of them its row.
+
+    The running ones get INTERRUPT_GRACE_S to write their partial reports; a second stop signal
+    (or the grace running out) kills their process groups.
+    """
+    children.stop()
+    for future in futures:
+        future.cancel()
+    running = [f for f in futures if not f.cancelled() and futures[f].name not in finished]
+    try:
+        _, late = wait(running, timeout=INTERRUPT_GRACE_S)
+    except KeyboardInterrupt:
+        late = set(running)
+    if late:
+        children.kill()
+        wait(late)
+    rows = []
+    for future, solution in futures.items():
+        if solution.name in finished:
+            continue
+        rows.append(_not_run(solution, positions[solution.name]) if future.cancelled() else future.result())
+    return rows

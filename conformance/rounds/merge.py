@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
-import uuid
 from pathlib import Path
 
 from conformance.config import ConfigError
@@ -19,6 +19,14 @@ def _read_shard(folder: Path) -> RoundResult:
         raise ConfigError(f"no round.json in {folder}: not a round folder") from None
     except (ValueError, KeyError, TypeError) as exc:
         raise ConfigError(f"{path} is not a round report: {exc}") from None
+
+
+def merged_round_id(shards: list[RoundResult]) -> str:
+    """The same shards give the same id, so merging them again cannot record the round twice; a whole
+    round (one folder, already merged or never sharded) keeps its own id."""
+    if len(shards) == 1 and shards[0].shard is None:
+        return shards[0].round_id
+    return hashlib.sha256("\n".join(sorted(s.round_id for s in shards)).encode()).hexdigest()[:12]
 
 
 def merge_shards(folders: list[Path], out_dir: Path) -> RoundResult:
@@ -40,7 +48,8 @@ def merge_shards(folders: list[Path], out_dir: Path) -> RoundResult:
         for row in shard.rows:
             if row.report_dir:
                 shutil.copytree(folder / row.report_dir, out_dir / row.report_dir, dirs_exist_ok=True, symlinks=True)
-    return RoundResult(name=first.name, roster_digest=first.roster_digest, round_id=uuid.uuid4().hex[:12],
+    return RoundResult(name=first.name, roster_digest=first.roster_digest, round_id=merged_round_id(shards),
                        started_at=min(s.started_at for s in shards), finished_at=max(s.finished_at for s in shards),
                        rows=sorted((row for s in shards for row in s.rows), key=lambda row: row.index),
-                       workers=max(s.workers for s in shards), gxd_bom=first.gxd_bom)
+                       workers=max(s.workers for s in shards), gxd_bom=first.gxd_bom,
+                       interrupted=any(s.interrupted for s in shards))

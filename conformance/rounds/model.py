@@ -22,6 +22,7 @@ class Status:
     CONFIG_ERROR = "config-error"
     TIMED_OUT = "timed-out"
     CRASHED = "crashed"
+    INTERRUPTED = "interrupted"  # stopped with the round (partial report linked), or not run because of it
 
 
 NOT_TESTED = "not-tested"  # the verdict of a row whose run did not complete
@@ -81,6 +82,7 @@ class RoundResult:
     workers: int = 1
     gxd_bom: str | None = None  # bill of materials linking the roster's GxD chains (None: the fixture chain)
     chains: list[dict[str, Any]] = field(default_factory=list)  # linked GxD chains (whole rounds only)
+    interrupted: bool = False  # stopped before every solution ran to its end
 
     @property
     def case_ids(self) -> list[str]:
@@ -110,6 +112,7 @@ class RoundResult:
             "solutions": [row.to_dict() for row in self.rows],
             "gxd_bom": self.gxd_bom,
             "chains": self.chains,
+            "interrupted": self.interrupted,
         }
 
     @classmethod
@@ -117,4 +120,5 @@ class RoundResult:
         return cls(name=data["round"], roster_digest=data["roster_digest"], round_id=data["round_id"],
                    started_at=data["started_at"], finished_at=data["finished_at"], shard=data.get("shard"),
                    workers=data.get("workers", 1), rows=[SolutionRow(**row) for row in data["solutions"]],
-                   gxd_bom=data.get("gxd_bom"), chains=data.get("chains", []))
+                   gxd_bom=data.get("gxd_bom"), chains=data.get("chains", []),
+                   interrupted=bool(data.get("interrupted", False)))

@@ -45,6 +45,9 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (run_pk, case_id)
     );
     """,
+    """
+    ALTER TABLE rounds ADD COLUMN interrupted INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 
 _PASSED = "passed"
@@ -123,26 +126,36 @@ class RoundStore:
         finally:
             self._db.isolation_level = ""  # back to sqlite3's default for record()
 
-    def _previous_cases(self, solution: str) -> dict[str, str] | None:
-        row = self._db.execute("SELECT id FROM runs WHERE solution = ? AND status = 'completed' "
-                               "ORDER BY round_pk DESC, id DESC LIMIT 1", (solution,)).fetchone()
+    def _previous_cases(self, solution: str, before_round_pk: int | None) -> dict[str, str] | None:
+        """The case outcomes of the solution's last completed run (in a round before `before_round_pk`)."""
+        row = self._db.execute("SELECT id FROM runs WHERE solution = ? AND status = 'completed' AND round_pk < ? "
+                               "ORDER BY round_pk DESC, id DESC LIMIT 1",
+                               (solution, before_round_pk if before_round_pk is not None else 2**62)).fetchone()
         if row is None:
             return None
         return dict(self._db.execute("SELECT case_id, outcome FROM case_results WHERE run_pk = ?", (row[0],)))
 
-    def record(self, result: RoundResult) -> None:
-        """Store the round and fill each row's `changes` against that solution's previous completed run."""
+    def record(self, result: RoundResult) -> bool:
+        """Store the round and fill each row's `changes` against that solution's previous completed run.
+
+        Idempotent: a round already recorded (the same shards merged again) is not stored a second
+        time; its changes are still filled in. Returns whether the round was stored now.
+        """
         with self._db:
-            if self._db.execute("SELECT 1 FROM rounds WHERE round_id = ?", (result.round_id,)).fetchone():
-                raise ConfigError(f"round {result.round_id} is already in the history database")
+            known = self._db.execute("SELECT id FROM rounds WHERE round_id = ?", (result.round_id,)).fetchone()
             for row in result.rows:
-                before = self._previous_cases(row.name)
+                before = self._previous_cases(row.name, known[0] if known else None)
                 row.changes = changes_between(before, row.cases) if before is not None and row.cases else {}
+            if known:
+                return False
             round_pk = self._db.execute(
-                "INSERT INTO rounds (round_id, name, roster_digest, started_at, finished_at) VALUES (?, ?, ?, ?, ?)",
-                (result.round_id, result.name, result.roster_digest, result.started_at, result.finished_at)).lastrowid
+                "INSERT INTO rounds (round_id, name, roster_digest, started_at, finished_at, interrupted)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (result.round_id, result.name, result.roster_digest, result.started_at, result.finished_at,
+                 result.interrupted)).lastrowid
             for row in result.rows:
                 self._insert_run(round_pk, row)
+        return True
 
     def _insert_run(self, round_pk: int | None, row: SolutionRow) -> None:
         run_pk = self._db.execute(
