@@ -12,14 +12,19 @@ near 5,000 footprints/s; results are still written in input order.
 from __future__ import annotations
 
 import json
+import math
 import os
+import re
 import signal
+import stat
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, Self, TextIO
+
+import ijson
 
 from conformance.rules import check_footprint
 from conformance.rules.finding import Finding, Severity
@@ -47,7 +52,42 @@ def _reject_constant(name: str) -> object:
     raise ValueError(f"{name} is not valid JSON")
 
 
-_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+def _finite_float(text: str) -> float:
+    """A number beyond a double's range would become Infinity, which is no JSON value: refuse it."""
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"number {text[:40]} is beyond the range of a double")
+    return value
+
+
+class _Object(dict[str, object]):
+    """A JSON object that counts the keys it was given twice (RFC 8259: names SHOULD be unique)."""
+
+    duplicates: tuple[str, ...] = ()
+    flagged = 0  # objects with a duplicate key parsed so far: a footprint is searched only when this moved
+
+    def __setitem__(self, key: str, value: object) -> None:  # the streaming parser builds objects this way
+        if key in self:
+            self.duplicates = (*self.duplicates, key)
+            _Object.flagged += 1
+        super().__setitem__(key, value)
+
+
+def _object(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    built = dict(pairs)
+    if len(built) == len(pairs):
+        return built
+    flagged = _Object(built)
+    seen: set[str] = set()
+    flagged.duplicates = tuple(key for key, _ in pairs if key in seen or seen.add(key))
+    _Object.flagged += 1
+    return flagged
+
+
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_finite_float, object_pairs_hook=_object)
+# Past this size a document that is one array is read item by item (ijson): its parsed form takes
+# about 25 times its size, so a 200 MiB array of {} would otherwise need gigabytes.
+STREAM_FROM_BYTES = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -108,7 +148,7 @@ def validate_paths(
         except UnreadableInput as exc:
             message = str(exc)
             reporter.finish(tally, error=message)
-            print(f"error: {message}", file=err)
+            print(f"error: {printable(message)}", file=err)
             return EXIT_UNREADABLE
     reporter.finish(tally, error=None)
     return EXIT_OK if tally.invalid == 0 else EXIT_INVALID
@@ -131,17 +171,72 @@ def _sources(paths: list[str]) -> Iterator[tuple[str, Path | None]]:
         if path.is_dir():
             for child in sorted(p for p in path.rglob("*") if p.suffix in _SUFFIXES and p.is_file()):
                 yield str(child), child
-        elif path.is_file():
+        elif path.is_file() or _is_stream(path):
             yield raw, path
+        elif path.exists():
+            raise UnreadableInput(f"{raw}: not a regular file (a socket or block device)")
         else:
             raise UnreadableInput(f"{raw}: no such file or directory")
 
 
+def _is_stream(path: Path) -> bool:
+    """A pipe or character device (`<(cmd)`, a FIFO, /dev/stdin): read like stdin, bounded the same way."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)
+
+
 def _checked(documents: Documents, spec: str, profiles: frozenset[str]) -> Iterator[Checked]:
     """Every footprint of every document checked in this process, lazily so findings stream out."""
-    for line, document in documents:
-        for document_pointer, footprint in footprints_in(document):
-            yield line, document_pointer, check_footprint(footprint, spec, profiles)
+    iterator = iter(documents)
+    while True:
+        parsed_with = _Object.flagged
+        try:
+            line, document = next(iterator)
+        except StopIteration:
+            return
+        yield from _checked_footprints(line, footprints_in(document), spec, profiles, parsed_with)
+
+
+def _checked_footprints(line: int | None, footprints: Iterable[tuple[str, object]], spec: str,
+                        profiles: frozenset[str], parsed_with: int | None = None) -> Iterator[Checked]:
+    """parsed_with: _Object.flagged before the document was parsed; None when each footprint is parsed as it is pulled."""
+    iterator = iter(footprints)
+    while True:
+        before = _Object.flagged if parsed_with is None else parsed_with
+        try:
+            document_pointer, footprint = next(iterator)
+        except StopIteration:
+            return
+        try:
+            findings = check_footprint(footprint, spec, profiles)
+        except RecursionError:
+            findings = [Finding("JSON", "", "the footprint is nested too deeply to be checked", Severity.ERROR,
+                                "identity")]
+        if _Object.flagged != before:
+            findings = findings + _duplicate_keys(footprint)
+        yield line, document_pointer, findings
+
+
+def _duplicate_keys(value: object, where: tuple[str | int, ...] = ()) -> list[Finding]:
+    """A WARNING per object that names a key twice: receivers may keep either value (RFC 8259 §4)."""
+    found: list[Finding] = []
+    stack: list[tuple[object, tuple[str | int, ...]]] = [(value, where)]
+    while stack:  # no recursion: the depth is the input's
+        item, path = stack.pop()
+        if isinstance(item, dict):
+            if isinstance(item, _Object) and item.duplicates:
+                identifier = value.get("id") if isinstance(value, dict) else None
+                found += [Finding("JSON", pointer(path), f"key {key!r} appears more than once in this object; "
+                                  "a receiver may keep either value", Severity.WARNING, "identity",
+                                  identifier if isinstance(identifier, str) else None)
+                          for key in dict.fromkeys(item.duplicates)]
+            stack += [(child, (*path, key)) for key, child in item.items() if isinstance(child, dict | list)]
+        elif isinstance(item, list):
+            stack += [(child, (*path, index)) for index, child in enumerate(item) if isinstance(child, dict | list)]
+    return found
 
 
 def _file_checked(
@@ -149,11 +244,18 @@ def _file_checked(
 ) -> Iterator[Checked]:
     """Results for one file: large JSON Lines files by the workers, everything else in this process."""
     try:
+        if _is_stream(path):
+            with path.open(encoding="utf-8") as stream:
+                yield from _checked(_stream_documents(str(path), stream), spec, profiles)
+            return
         size = path.stat().st_size
         if path.suffix != ".jsonl":
             if size > MAX_DOCUMENT_BYTES:
                 raise UnreadableInput(f"{path}: {size} bytes is more than a document may have here "
                                       f"({MAX_DOCUMENT_BYTES // 2**20} MiB); write it as JSON Lines, one footprint per line")
+            if size >= STREAM_FROM_BYTES and _starts_with(path, b"["):
+                yield from _checked_footprints(None, _array_items(path), spec, profiles)
+                return
             yield from _checked(_concatenated(str(path), path.read_text(encoding="utf-8")), spec, profiles)
             return
         with path.open(encoding="utf-8") as handle:
@@ -168,30 +270,50 @@ def _file_checked(
         raise UnreadableInput(f"{path}: cannot be read: {exc.strerror}") from exc
 
 
+def _starts_with(path: Path, opening: bytes) -> bool:
+    with path.open("rb") as handle:
+        head = handle.read(4096).lstrip(b" \t\r\n\xef\xbb\xbf")
+    return head.startswith(opening)
+
+
+def _array_items(path: Path) -> Iterator[tuple[str, object]]:
+    """(pointer, item) of a document that is one large array, parsed one item at a time."""
+    with path.open("rb") as handle:
+        items = ijson.items(handle, "item", use_float=True, map_type=_Object)
+        index = 0
+        try:
+            for index, item in enumerate(items):
+                yield pointer((index,)), item
+        except ijson.JSONError as exc:
+            raise UnreadableInput(f"{path}: invalid JSON after item {index}: {str(exc).splitlines()[0]}") from None
+        except RecursionError:
+            raise UnreadableInput(f"{path}: invalid JSON: item {index} is nested too deeply") from None
+
+
 def _stdin_documents(stdin: TextIO) -> Documents:
     try:
-        yield from _stdin_lines(stdin)
+        yield from _stream_documents("<stdin>", stdin)
     except OSError as exc:
         raise UnreadableInput(f"<stdin>: cannot be read: {exc}") from exc
 
 
-def _stdin_lines(stdin: TextIO) -> Documents:
+def _stream_documents(name: str, stdin: TextIO) -> Documents:
     """JSON Lines when the first non-blank line is a whole document, else one or more documents in one text."""
-    lines = _bounded_lines("<stdin>", stdin)
+    lines = _bounded_lines(name, stdin)
     number, first = next(((number, line) for number, line in enumerate(lines, start=1) if line.strip()), (0, ""))
     if not first:
         return
     try:
         value = _DECODER.decode(first)
-    except ValueError:
+    except (ValueError, RecursionError):
         rest = stdin.read(MAX_DOCUMENT_BYTES + 1)
         if len(first) + len(rest) > MAX_DOCUMENT_BYTES:
-            raise UnreadableInput(f"<stdin>: more than {MAX_DOCUMENT_BYTES // 2**20} MiB in one document; "
+            raise UnreadableInput(f"{name}: more than {MAX_DOCUMENT_BYTES // 2**20} MiB in one document; "
                                   "send JSON Lines, one footprint per line") from None
-        yield from _concatenated("<stdin>", first + rest, first_line=number)
+        yield from _concatenated(name, first + rest, first_line=number)
         return
     yield number, value
-    yield from _json_lines("<stdin>", lines, start=number + 1)
+    yield from _json_lines(name, lines, start=number + 1)
 
 
 def _bounded_lines(name: str, handle: TextIO | Iterable[str]) -> Iterator[str]:
@@ -218,6 +340,8 @@ def _json_lines(name: str, lines: Iterable[str], start: int) -> Documents:
             raise UnreadableInput(f"{name}: invalid JSON at line {number} column {exc.colno}: {exc.msg}") from exc
         except ValueError as exc:
             raise UnreadableInput(f"{name}: invalid JSON at line {number}: {exc}") from exc
+        except RecursionError:
+            raise UnreadableInput(f"{name}: invalid JSON at line {number}: nested too deeply") from None
 
 
 def _concatenated(name: str, text: str, first_line: int = 1) -> Documents:
@@ -237,6 +361,8 @@ def _concatenated(name: str, text: str, first_line: int = 1) -> Documents:
             ) from exc
         except ValueError as exc:
             raise UnreadableInput(f"{name}: invalid JSON near line {line}: {exc}") from exc
+        except RecursionError:
+            raise UnreadableInput(f"{name}: invalid JSON near line {line}: nested too deeply") from None
         values.append((line, value))
     if not values:
         raise UnreadableInput(f"{name}: invalid JSON at line {first_line} column 1: Expecting value")
@@ -360,6 +486,15 @@ def _unpack(chunk_result: _ChunkResult) -> Iterator[Checked]:
 # --- output ------------------------------------------------------------------------------------
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """Text that can be written as UTF-8: an unpaired surrogate (from a \\ud800 escape, or a file name
+    that is not UTF-8) becomes its \\uXXXX escape, which inside a JSON string means the same value."""
+    return _SURROGATE.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
+
+
 class _Reporter(Protocol):
     def finding(self, location: Location, finding: Finding) -> None: ...
 
@@ -379,9 +514,9 @@ class _TextReporter:
         if location.document_pointer:
             where += f" {location.document_pointer}"
         footprint = f"[{finding.footprint_id}]" if finding.footprint_id else "[no id]"
-        self.out.write(
+        self.out.write(printable(
             f"{where} {footprint} {finding.pointer or '/'} {finding.rule} {finding.severity.value}: {finding.message}\n"
-        )
+        ))
 
     def finish(self, tally: Tally, error: str | None) -> None:
         if error is not None:
@@ -410,7 +545,7 @@ class _JsonReporter:
             "document_pointer": location.document_pointer,
             **finding.to_dict(),
         }
-        self.out.write(("\n  " if self.first else ",\n  ") + json.dumps(record, ensure_ascii=False))
+        self.out.write(("\n  " if self.first else ",\n  ") + printable(json.dumps(record, ensure_ascii=False)))
         self.first = False
 
     def finish(self, tally: Tally, error: str | None) -> None:
@@ -421,4 +556,4 @@ class _JsonReporter:
             "invalid": tally.invalid,
             "error": error,
         }
-        self.out.write("\n], " + json.dumps(totals, ensure_ascii=False)[1:] + "\n")
+        self.out.write("\n], " + printable(json.dumps(totals, ensure_ascii=False))[1:] + "\n")
