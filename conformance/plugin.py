@@ -115,7 +115,23 @@ def _standalone_context(config: pytest.Config) -> RunContext:
         raise pytest.UsageError(str(exc)) from None
     context = open_context(settings, SecretBook())
     context.standalone = True
+    _exit_when_unreachable(context)
     return context
+
+
+def _exit_when_unreachable(context: RunContext) -> None:
+    """Nothing answers at the target: exit 3 as the CLI does, instead of failing every case."""
+    from conformance.runner import TargetUnreachable, check_reachable
+
+    target = context.session.target
+    if target.embedded:
+        return
+    try:
+        for url in sorted({target.base_url, target.auth_url}):
+            check_reachable(url, context.options.timeout_s)
+    except TargetUnreachable as exc:
+        context.close()
+        pytest.exit(str(exc), returncode=3)
 
 
 def _selection(config: pytest.Config) -> RunContext | None:

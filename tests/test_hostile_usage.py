@@ -217,3 +217,115 @@ def test_the_embedded_run_still_works(tmp_path: Path) -> None:
     code, out, err = _call(["run", "-k", FAST, "--no-fuzz", "--report-dir", str(tmp_path / "r")])
     assert code == 0, out + err
     assert json.loads((tmp_path / "r" / "report.json").read_text())["verdict"] == "conformant"
+
+
+# --- validate: hostile files ---------------------------------------------------------------------
+
+def _validate(*args: str) -> tuple[int, str, str]:
+    return _call(["validate", *args])
+
+
+def test_validate_on_json_nested_5000_deep_is_one_line(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 5000 + "]" * 5000)
+    code, out, err = _validate(str(deep))
+    assert "nested too deeply" in _one_line(code, err)
+    deep.write_text('{"a": ' * 5000 + "1" + "}" * 5000)
+    code, out, err = _validate(str(deep), "--format", "json")
+    assert "nested too deeply" in _one_line(code, err) and json.loads(out)["error"]
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_validate_on_a_lone_surrogate_writes_whole_output(fmt: str, tmp_path: Path) -> None:
+    path = tmp_path / "fp.json"
+    path.write_text('{"id": "\\ud800", "comment": "\\udfff"}')
+    out, err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8"), io.StringIO()
+    code = main(["validate", str(path), "--format", fmt], out=out, err=err)
+    out.flush()
+    written = out.buffer.getvalue().decode("utf-8")  # type: ignore[attr-defined]
+    assert code == 1 and err.getvalue() == "", err.getvalue()
+    if fmt == "json":
+        assert json.loads(written)["findings"][0]["footprint_id"] == "\ud800"
+    else:
+        assert "[\\ud800]" in written and "footprints in 1 file" in written
+
+
+def test_validate_refuses_a_number_beyond_a_double_instead_of_showing_infinity(tmp_path: Path) -> None:
+    path = tmp_path / "fp.json"
+    path.write_text('{"id": "x", "pcf": {"pCfExcludingBiogenic": 1e999999}}')
+    code, out, err = _validate(str(path), "--format", "json")
+    assert "beyond the range of a double" in _one_line(code, err) and "Infinity" not in out
+    json.loads(out)
+
+
+def test_validate_warns_of_duplicate_keys(tmp_path: Path) -> None:
+    path = tmp_path / "fp.json"
+    path.write_text('[{"id": "a", "pcf": {"unit": "kg", "unit": "liter"}}, {"id": "b"}]')
+    code, out, err = _validate(str(path), "--format", "json")
+    duplicates = [f for f in json.loads(out)["findings"] if f["rule"] == "JSON"]
+    assert [(f["footprint_id"], f["pointer"], f["severity"]) for f in duplicates] == [("a", "/pcf", "warning")]
+
+
+def test_validate_reads_a_fifo_and_a_character_device(tmp_path: Path) -> None:
+    import threading
+
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_text('{"id": "from-a-pipe"}\n'))
+    writer.start()
+    code, out, err = _validate(str(fifo), "--format", "json")
+    writer.join(5)
+    assert code == 1 and json.loads(out)["footprints"] == 1, err
+    code, out, err = _validate("/dev/zero")
+    err = _one_line(code, err)
+    assert "no such file" not in err and "more than" in err
+
+
+def test_validate_streams_a_large_array(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large array is read item by item: the items before a break are checked and reported, which
+    a parse of the whole document could not do (and it would hold every item in memory at once)."""
+    import conformance.offline
+
+    monkeypatch.setattr(conformance.offline, "STREAM_FROM_BYTES", 64, raising=False)
+    path = tmp_path / "many.json"
+    path.write_text("[" + ", ".join(['{"id": "item-%d"}' % index for index in range(20)]) + ", {")
+    code, out, err = _validate(str(path), "--format", "json")
+    report = json.loads(out)
+    assert code == 2 and report["footprints"] == 20 and "after item 19" in err, err
+    assert {f["footprint_id"] for f in report["findings"]} == {f"item-{index}" for index in range(20)}
+
+
+# --- leftovers and the plugin ----------------------------------------------------------------------
+
+def test_the_tls_folders_of_a_run_are_removed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import conformance.reference.host
+    from conformance.reference.tls import make_run_ca
+
+    made: list[Path] = []
+
+    def recording_ca() -> object:
+        ca = make_run_ca()
+        made.append(ca.directory)
+        return ca
+
+    monkeypatch.setattr(conformance.reference.host, "make_run_ca", recording_ca)
+    code, out, err = _call(["run", "-k", FAST, "--no-fuzz", "--quiet", "--report-dir", str(tmp_path / "r")])
+    assert code == 0 and made, out + err
+    assert not [folder for folder in made if folder.exists()], "the run CA's key and certificates stay behind"
+
+
+def test_the_plugin_exits_3_for_an_unreachable_target(tmp_path: Path) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    cases = Path(__file__).resolve().parents[1] / "cases"
+    env = {**os.environ, "PACT_CLIENT_ID": "a", "PACT_CLIENT_SECRET": "plugin-secret"}
+    done = subprocess.run([sys.executable, "-m", "pytest", str(cases), "--pact-base-url", f"https://127.0.0.1:{port}",
+                           "-p", "no:cacheprovider", "-q", "-p", "no:randomly"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 3, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "target unreachable" in done.stdout + done.stderr and " failed" not in done.stdout

@@ -28,6 +28,7 @@ class ReferenceHost:
                  ca: RunCA | None = None, wrap: AppWrapper | None = None,
                  overrides: dict[str, Any] | None = None, port: int = 0) -> None:
         self.spec = spec
+        self._owns_ca = ca is None  # a CA passed in may serve other hosts: its owner removes it
         self.ca = ca or make_run_ca()
         base = HostConfig(v2_spec=spec if spec.startswith("2.") else "2.3", profiles=profiles,
                           callback_verify=self.ca.client_context())
@@ -59,3 +60,5 @@ class ReferenceHost:
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self.server.stop()
+        if self._owns_ca:
+            self.ca.remove()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 import ssl
 import tempfile
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +30,10 @@ class RunCA:
     server_cert_pem: Path
     server_key_pem: Path
 
+    def remove(self) -> None:
+        """Delete the PEM files (the private key among them) once no server uses them."""
+        shutil.rmtree(self.directory, ignore_errors=True)
+
     def client_context(self) -> ssl.SSLContext:
         """An SSL context that trusts this CA only (for callbacks between local hosts)."""
         context = ssl.create_default_context()
@@ -36,6 +42,8 @@ class RunCA:
 
 
 def make_run_ca(hostnames: tuple[str, ...] = ("127.0.0.1", "localhost")) -> RunCA:
+    """A fresh CA in a pact-conformance-tls-* folder, removed by RunCA.remove, when the RunCA is
+    collected, or at interpreter exit."""
     directory = Path(tempfile.mkdtemp(prefix="pact-conformance-tls-"))
     ca = trustme.CA(organization_name="pact-gxd-conformance run CA")
     server = ca.issue_cert(*hostnames)
@@ -48,4 +56,6 @@ def make_run_ca(hostnames: tuple[str, ...] = ("127.0.0.1", "localhost")) -> RunC
         with cert_pem.open("ab") as handle:
             handle.write(extra.bytes())
     server.private_key_pem.write_to_path(str(key_pem))
-    return RunCA(ca, directory, ca_pem, cert_pem, key_pem)
+    run_ca = RunCA(ca, directory, ca_pem, cert_pem, key_pem)
+    weakref.finalize(run_ca, shutil.rmtree, directory, ignore_errors=True)  # also at exit, whoever forgot it
+    return run_ca
