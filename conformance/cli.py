@@ -23,6 +23,7 @@ from conformance.report.labels import labels_for
 from conformance.versions import DEFAULT_SPEC, SPEC_VERSIONS
 
 if TYPE_CHECKING:
+    from conformance.config import Settings
     from conformance.results import RunResult
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
@@ -154,6 +155,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         for warning in settings.warnings:
             print(f"pact-conformance: warning: {warning}", file=err)
         check_writable_dir(settings.options.report_dir or Path("reports"), "--report-dir")
+        _check_openapi(settings)
         output = run(settings, out=out)
     except ConfigError as exc:
         return _die(str(exc), EXIT_USAGE, err)
@@ -176,6 +178,25 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                                             new_mandatory_failures=len(result.baseline.new_mandatory_failures)), file=out)
     print(labels["cli_reports"].format(path=output.report_dir / "report.html"), file=out)
     return _exit_code(result, settings.options.fail_on)
+
+
+def _check_openapi(settings: Settings) -> None:
+    """A --openapi file that cannot be fuzzed with is a usage error before the run, not "not run" cases in it."""
+    if settings.options.openapi is None or settings.options.no_fuzz:
+        return
+    from conformance.fuzz import FuzzSetupError, load_schema
+
+    path = settings.options.openapi
+    try:
+        schema = load_schema(settings.target.spec if settings.target else settings.spec, path)
+    except FuzzSetupError as exc:
+        raise ConfigError(str(exc)) from None
+    try:  # the document is checked lazily, when its operations are read
+        for _ in schema.get_all_operations():
+            pass
+    except Exception as exc:  # noqa: BLE001 - whatever stops reading the operations makes the file unusable
+        detail = " ".join(str(exc).split())[:300]
+        raise ConfigError(f"{path} cannot be used for fuzzing: {detail}") from None
 
 
 def _exit_code(result: RunResult, fail_on: str) -> int:

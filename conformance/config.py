@@ -7,6 +7,8 @@ becomes one ConfigError line; the CLI turns it into exit code 2.
 
 from __future__ import annotations
 
+import json
+import ssl
 import stat
 import tempfile
 import tomllib
@@ -70,18 +72,49 @@ def check_url(value: str | None, name: str, schemes: tuple[str, ...] = ("https",
 
 
 def check_writable_dir(path: Path, flag: str) -> None:
-    """Create the folder if needed and prove a file can be written in it, before hours of work go to it.
+    """Prove the folder can be made and written, before hours of work go to it.
 
-    Leaves the folder (empty when it was created here) and nothing in it.
+    Nothing is left behind: a probe file is made and removed in the folder, or in its nearest
+    existing ancestor when the folder does not exist yet (it is made by the run itself).
     """
+    existing = path
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
     try:
-        if path.exists() and not path.is_dir():
-            raise ConfigError(f"{flag} {path} is not a directory")
-        path.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=path, prefix=".pact-conformance-probe-"):
+        if not existing.is_dir():
+            where = path if existing == path else existing
+            raise ConfigError(f"{flag} {path} cannot be written: {where} is not a directory")
+        with tempfile.TemporaryFile(dir=existing, prefix=".pact-conformance-probe-"):
             pass
     except OSError as exc:
         raise ConfigError(f"{flag} {path} cannot be written: {exc.strerror or exc}") from None
+
+
+def existing_file(value: Path | None, flag: str) -> Path | None:
+    """A regular file (a directory, FIFO or device named by mistake is told apart from a missing file)."""
+    if value is None or value.is_file():
+        return value
+    if value.is_dir():
+        raise ValueError(f"{flag} {value} is a directory, not a file")
+    if value.exists():
+        raise ValueError(f"{flag} {value} is not a regular file")
+    raise ValueError(f"{flag} file not found: {value}")
+
+
+def check_bom_file(path: Path, flag: str) -> None:
+    """A bill of materials that links a GxD chain; its problems are found before the run, not in it."""
+    from conformance.rules.gxd_chain import load_bom
+
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_CONFIG_BYTES * 16 + 1)
+        if len(raw) > MAX_CONFIG_BYTES * 16:
+            raise ValueError(f"larger than {MAX_CONFIG_BYTES * 16 // 2**20} MiB")
+        load_bom(json.loads(raw.decode("utf-8")))
+    except OSError as exc:
+        raise ValueError(f"{flag} {path} cannot be read: {exc.strerror}") from None
+    except (ValueError, TypeError, KeyError, RecursionError) as exc:
+        raise ValueError(f"{flag} {path} is not a bill of materials: {str(exc)[:200]}") from None
 
 
 ProfilesT = TypeVar("ProfilesT", bound=Collection[str])
@@ -143,8 +176,11 @@ class Target(BaseModel):
     @field_validator("ca_cert")
     @classmethod
     def _ca_cert(cls, value: Path | None) -> Path | None:
-        if value is not None and not value.is_file():
-            raise ValueError(f"--ca-cert file not found: {value}")
+        if existing_file(value, "--ca-cert") is not None:
+            try:
+                ssl.create_default_context(cafile=str(value))
+            except (ssl.SSLError, OSError, ValueError) as exc:
+                raise ValueError(f"--ca-cert {value} holds no usable PEM certificate: {exc}") from None
         return value
 
     @model_validator(mode="after")
@@ -198,8 +234,21 @@ class RunOptions(BaseModel):
     @field_validator("openapi", "gxd_bom", "baseline")
     @classmethod
     def _existing_file(cls, value: Path | None, info: Any) -> Path | None:
-        if value is not None and not value.is_file():
-            raise ValueError(f"--{info.field_name.replace('_', '-')} file not found: {value}")
+        return existing_file(value, _flag(info.field_name))
+
+    @field_validator("gxd_bom")
+    @classmethod
+    def _bom(cls, value: Path | None) -> Path | None:
+        if value is not None:
+            check_bom_file(value, "--gxd-bom")
+        return value
+
+    @field_validator("listen")
+    @classmethod
+    def _listen(cls, value: str | None) -> str | None:
+        host, colon, port = (value or "").rpartition(":")
+        if value is not None and not (colon and host.strip("[]") and port.isdigit() and int(port) <= 65535):
+            raise ValueError(f"--listen must be HOST:PORT with a port 0-65535, got {value!r}")
         return value
 
     @field_validator("callback_url")

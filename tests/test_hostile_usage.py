@@ -329,3 +329,41 @@ def test_the_plugin_exits_3_for_an_unreachable_target(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 3, done.stdout[-2000:] + done.stderr[-2000:]
     assert "target unreachable" in done.stdout + done.stderr and " failed" not in done.stdout
+
+
+# --- more of the same classes: every file a flag names is checked before the run --------------------
+
+@pytest.mark.parametrize(("flags", "content", "needle"), [
+    (["--base-url", "https://127.0.0.1:1", "--ca-cert"], b"not a certificate", "no usable PEM certificate"),
+    (["--profile", "gxd", "--gxd-bom"], b"not json", "not a bill of materials"),
+    (["--profile", "gxd", "--gxd-bom"], b'{"buyers": 5}', "not a bill of materials"),
+    (["-k", "fuzz", "--openapi"], b"not: [an openapi", "fuzzing"),
+    (["-k", "fuzz", "--openapi"], b"openapi: 3.0.0\n", "fuzzing"),
+])
+def test_a_file_flag_naming_an_unusable_file_is_one_line_before_the_run(flags: list[str], content: bytes, needle: str,
+                                                                         tmp_path: Path) -> None:
+    path = tmp_path / "given"
+    path.write_bytes(content)
+    code, out, err = _call(["run", *flags, str(path), "--report-dir", str(tmp_path / "r")])
+    assert needle in _one_line(code, err) and not (tmp_path / "r" / "report.json").exists()
+
+
+@pytest.mark.parametrize("flag", ["--ca-cert", "--openapi", "--baseline"])
+def test_a_device_or_directory_is_not_called_missing(flag: str, tmp_path: Path) -> None:
+    base = ["--base-url", "https://127.0.0.1:1"] if flag == "--ca-cert" else []
+    assert "not a regular file" in _one_line(*_call(["run", *base, flag, "/dev/null"])[::2])
+    assert "is a directory" in _one_line(*_call(["run", *base, flag, str(tmp_path)])[::2])
+
+
+@pytest.mark.parametrize("listen", ["abc", ":80", "127.0.0.1:99999", "127.0.0.1:"])
+def test_a_bad_listen_address_is_refused_before_the_run(listen: str) -> None:
+    err = _one_line(*_call(["run", "--base-url", "https://127.0.0.1:1", "--listen", listen])[::2])
+    assert "--listen must be HOST:PORT" in err
+
+
+def test_a_roster_bill_of_materials_that_is_not_one_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "bom.json").write_text('{"buyers": []}')
+    roster = tmp_path / "r.toml"
+    roster.write_text('[round]\nname = "r"\ngxd_bom = "bom.json"\n[[solution]]\nname = "a"\n')
+    assert "not a bill of materials" in _one_line(*_call(["round", str(roster), "--db", str(tmp_path / "db"),
+                                                          "--report-dir", str(tmp_path / "o")])[::2])

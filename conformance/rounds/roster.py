@@ -14,7 +14,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from conformance.config import MAX_CONFIG_BYTES, ConfigError, SpecVersion, check_profiles, check_url
+from conformance.config import (MAX_CONFIG_BYTES, ConfigError, SpecVersion, check_bom_file, check_profiles,
+                                check_url, existing_file)
 from conformance.versions import DEFAULT_SPEC
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -151,8 +152,11 @@ def load_roster(path: Path) -> Roster:
             entry["ca_cert"] = (path.parent / entry["ca_cert"]).resolve()
     if isinstance(round_table.get("gxd_bom"), str):
         round_table["gxd_bom"] = (path.parent / round_table["gxd_bom"]).resolve()
-        if not round_table["gxd_bom"].is_file():
-            raise ConfigError(f"roster {path}: gxd_bom file not found: {round_table['gxd_bom']}")
+        try:
+            existing_file(round_table["gxd_bom"], "gxd_bom")
+            check_bom_file(round_table["gxd_bom"], "gxd_bom")
+        except ValueError as exc:
+            raise ConfigError(f"roster {path}: {exc}") from None
     try:
         return Roster(name=round_table.get("name", path.stem), solutions=solutions,
                       solution_timeout_s=round_table.get("solution_timeout_s", 1800.0),
