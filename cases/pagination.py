@@ -32,7 +32,7 @@ DATASET_KEY = "pagination.unpaged"  # RunContext.shared: the unpaged traversal a
 class Walk:
     """A paged traversal: the pages in order and why the walker stopped early, if it did."""
 
-    limit: int
+    limit: int | None
     pages: list[Page]
     stops: list[str] = field(default_factory=list)
 
@@ -46,19 +46,27 @@ class Walk:
 
     def describe(self) -> str:
         stopped = f"; the walk was stopped: {'; '.join(self.stops)}" if self.stops else ""
-        return f"limit={self.limit}: {len(self.pages)} page(s), {len(self.footprints())} footprint(s){stopped}"
+        where = "unpaged" if self.limit is None else f"limit={self.limit}"
+        return f"{where}: {len(self.pages)} page(s), {len(self.footprints())} footprint(s){stopped}"
+
+
+def _dataset_walk(context: RunContext) -> Walk:
+    """The unpaged traversal all pagination cases compare with, walked once per run.
+
+    Its pages are not judged here (LIST-OK owns a failing listing); pagination needs at least two footprints.
+    """
+    walk = context.shared.get(DATASET_KEY)
+    if walk is None:
+        walk = context.shared[DATASET_KEY] = _walk(context.session, None, judged=False)
+    else:
+        context.session.evidence.note(f"the unpaged list ({walk.describe()}) was walked earlier in this run")
+    if len(walk.footprints()) < 2:
+        pytest.skip(f"the host lists {len(walk.footprints())} footprint(s); pagination needs at least 2")
+    return walk
 
 
 def _dataset(context: RunContext) -> list[Any]:
-    """Every footprint of an unpaged traversal, walked once per run; pagination needs at least two."""
-    footprints = context.shared.get(DATASET_KEY)
-    if footprints is None:
-        footprints = context.shared[DATASET_KEY] = context.session.walk()
-    else:
-        context.session.evidence.note(f"the unpaged list ({len(footprints)} footprints) was walked earlier in this run")
-    if len(footprints) < 2:
-        pytest.skip(f"the host lists {len(footprints)} footprint(s); pagination needs at least 2")
-    return footprints
+    return _dataset_walk(context).footprints()
 
 
 def _limit_for(total: int) -> int:
@@ -66,19 +74,24 @@ def _limit_for(total: int) -> int:
     return max(1, -(-total // PAGES_WANTED))
 
 
-def _walk(session: TargetSession, limit: int) -> Walk:
-    """Follow rel="next" from `?limit=` to the end; every page must answer 200 (or 202, v2 checklist) with data."""
+def _walk(session: TargetSession, limit: int | None, *, judged: bool = True) -> Walk:
+    """Follow rel="next" from `?limit=` (none: unpaged) to the end.
+
+    Judged: every page must answer 200 (or 202, v2 checklist) with data.
+    """
     walk = Walk(limit, [])
 
     def stopped(reason: str) -> None:
         walk.stops.append(reason)
         session.evidence.note(reason)
 
+    params = [] if limit is None else [("limit", str(limit))]
     for page in iter_pages(session.client, session.footprints_url(), session.token(),
-                           params=[("limit", str(limit))], max_pages=session.options.max_pages, on_stop=stopped):
-        req = "PAGE-08" if page.number > 1 else "LIST-01"  # later pages come from pagination links
-        expect_status(page.response, {200, 202}, req=req)
-        expect_data_object(page.response, list, req=req)
+                           params=params, max_pages=session.options.max_pages, on_stop=stopped):
+        if judged:
+            req = "PAGE-08" if page.number > 1 else "LIST-01"  # later pages come from pagination links
+            expect_status(page.response, {200, 202}, req=req)
+            expect_data_object(page.response, list, req=req)
         walk.pages.append(page)
     return walk
 
@@ -183,7 +196,11 @@ def test_next_link_same_host(session: TargetSession, pact_context: RunContext) -
 @case("PAGE-COMPLETE", title="A paged traversal yields exactly the footprints of the unpaged list",
       requirements=["PAGE-10", "PAGE-04", "LIST-11"], mandatory="all")
 def test_traversal_complete(session: TargetSession, pact_context: RunContext) -> None:
-    reference = _dataset(pact_context)
+    unpaged = _dataset_walk(pact_context)
+    if unpaged.capped:
+        pytest.skip(f"the unpaged list reached the page cap ({unpaged.describe()}); completeness cannot be judged: "
+                    "raise --max-pages")
+    reference = unpaged.footprints()
     walk = _walk(session, _limit_for(len(reference)))
     if walk.capped:
         pytest.skip(f"the traversal reached the page cap ({walk.describe()}); completeness cannot be judged")
@@ -211,9 +228,17 @@ def test_no_duplicates(session: TargetSession, pact_context: RunContext) -> None
 @case("PAGE-TERMINATES", title="A paged traversal ends with a page without Link rel=\"next\"",
       requirements=["PAGE-10"], mandatory="all")
 def test_traversal_terminates(session: TargetSession, pact_context: RunContext) -> None:
-    walk = _paged_walk(pact_context)
+    unpaged = _dataset_walk(pact_context)
+    walk = _walk(session, _limit_for(len(unpaged.footprints())))
     if walk.capped:
-        pytest.skip(f"the traversal reached the page cap of {len(walk.pages)} pages before its end ({walk.describe()})")
+        listed, walked = set(_keys(unpaged.footprints(), session)), set(_keys(walk.footprints(), session))
+        if unpaged.capped or walked <= listed:
+            pytest.skip(f"the traversal reached the page cap of {len(walk.pages)} pages before its end "
+                        f"({walk.describe()}); raise --max-pages to judge it")
+        fail(f"the traversal goes on past the {len(listed)} footprints of the unpaged list ({unpaged.describe()}): "
+             f"{walk.describe()}, {len(walked - listed)} footprint(s) the unpaged list does not hold, and page "
+             f"{len(walk.pages)} still links on; a traversal must end with a page without rel=\"next\"",
+             req="PAGE-10")
     last = walk.pages[-1]
     link = last.response.links.get("next")
     if link is None:

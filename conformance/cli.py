@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from conformance import __version__
-from conformance.config import FAIL_ON_CHOICES, ConfigError, build_settings, check_writable_dir
+from conformance.config import (
+    DEFAULT_MAX_PAGES, DEFAULT_RUN_TIMEOUT_S, FAIL_ON_CHOICES, ConfigError, build_settings, check_writable_dir,
+)
 from conformance.report.labels import labels_for
 from conformance.versions import DEFAULT_SPEC, SPEC_VERSIONS
 
@@ -93,7 +95,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", default=None, help="print only the verdict line")
     run.add_argument("--expired-token", help="an expired access token of the target, to test expiry (prefer the "
                      "environment variable PACT_EXPIRED_TOKEN: command lines are visible to other users)")
-    run.add_argument("--max-pages", type=int, help="stop a pagination walk after this many pages (default 1000)")
+    run.add_argument("--max-pages", type=int, help=f"stop a pagination walk after this many pages (default {DEFAULT_MAX_PAGES})")
+    run.add_argument("--run-timeout", dest="run_timeout_s", type=float, help="end the run after this many seconds as "
+                     f"interrupted, with a partial report (default {DEFAULT_RUN_TIMEOUT_S:g})")
+    run.add_argument("--overwrite", action="store_true", default=None,
+                     help="write into a --report-dir that already holds a report")
     run.add_argument("--link-wait", dest="link_wait_s", type=float, help="check that a pagination link still works "
                      "after this many seconds (PAGE-11 asks for 180 s: use 170); off by default as it adds the wait")
     run.add_argument("--seed", dest="fuzz_seed", type=int, help="fuzzing seed (default: derived from the run id, printed)")
@@ -164,6 +170,8 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except RunError as exc:
         return _die(str(exc), EXIT_FAIL, err)
     result = output.result
+    if output.stopped:
+        print(f"pact-conformance: run interrupted ({output.stopped}); partial report in {output.report_dir}", file=err)
     summary = result.summary()
     labels = labels_for(settings.options.lang)
     verdict = result.verdict.value if settings.options.lang == "en" else labels[result.verdict.value]

@@ -10,6 +10,7 @@ failure with the reason, never as a crash.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import ssl
 import time
@@ -322,6 +323,39 @@ def _describe_transport_error(exc: httpx.HTTPError) -> str:
     return f"{exc.__class__.__name__}: {text}"
 
 
+class _Progress:
+    """Whether a traversal still brings new footprints (by id and version), counted in fixed-size digests.
+
+    A host that answers every link with the same footprints and a fresh link never ends; it is stopped
+    once more footprints were seen twice than once, or two pages in a row brought nothing new.
+    """
+
+    STALE_PAGES = 2
+
+    def __init__(self) -> None:
+        self._seen: set[bytes] = set()
+        self.repeats = 0
+        self._stale = 0
+
+    def add(self, data: list[Any]) -> None:
+        before = len(self._seen)
+        for item in data:
+            identity = [item.get("id"), item.get("version")] if isinstance(item, dict) and "id" in item else item
+            digest = hashlib.blake2b(json.dumps(identity, sort_keys=True, default=str).encode(), digest_size=16).digest()
+            if digest in self._seen:
+                self.repeats += 1
+            else:
+                self._seen.add(digest)
+        self._stale = self._stale + 1 if len(self._seen) == before else 0
+
+    def stalled(self) -> bool:
+        return self.repeats > len(self._seen) or self._stale >= self.STALE_PAGES
+
+    def describe(self) -> str:
+        return (f"{self.repeats} footprint(s) listed again against {len(self._seen)} distinct, the last "
+                f"{self._stale} page(s) brought no new footprint")
+
+
 @dataclass
 class Page:
     """One page of a ListFootprints traversal."""
@@ -343,12 +377,14 @@ def iter_pages(
 ) -> Iterator[Page]:
     """Follow rel="next" links with a loop guard.
 
-    Stops (calling on_stop with the reason) on: a repeated link (cycle), a link
-    to another origin (credentials are never sent there), more than max_pages
-    pages, or a page that is not a JSON object with a `data` array.
+    Stops (calling on_stop with the reason) on: a repeated link (cycle), pages that
+    repeat footprints already listed instead of new ones (a fresh link to the same
+    page each time), a link to another origin (credentials are never sent there),
+    more than max_pages pages, or a page that is not a JSON object with a `data` array.
     """
     url: str | None = first_url
     seen: set[str] = set()
+    progress = _Progress()
     number = 0
     while url is not None:
         number += 1
@@ -363,9 +399,14 @@ def iter_pages(
             yield Page(number, response, [], None)
             return
         next_url = response.links.get("next")
+        progress.add(data)
         if next_url is not None:
             if next_url in seen:
                 on_stop(f"pagination link repeats an earlier page ({next_url[:200]}): cycle stopped")
+                next_url = None
+            elif progress.stalled():
+                on_stop(f"pagination makes no progress after {number} pages: {progress.describe()}; "
+                        f"the link of page {number} was not followed")
                 next_url = None
             elif not same_origin(next_url, first_url):
                 on_stop(f"pagination link leaves the target's origin ({next_url[:200]}); not followed with credentials")

@@ -24,6 +24,8 @@ from conformance.versions import DEFAULT_SPEC, SPEC_VERSIONS
 KNOWN_PROFILES: frozenset[str] = frozenset({"gxd"})
 DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
 MAX_CONFIG_BYTES = 1024 * 1024
+DEFAULT_MAX_PAGES = 50  # pages per pagination walk; most cases need a sample, a completeness check says when cut
+DEFAULT_RUN_TIMEOUT_S = 15 * 60.0  # the whole run ends, interrupted with a partial report, after this
 FAIL_ON_CHOICES = ("nonconformant", "regression")
 
 
@@ -214,7 +216,9 @@ class RunOptions(BaseModel):
     select: str | None = None
     timeout_s: float = Field(default=10.0, gt=0, le=600)
     max_body_bytes: int = Field(default=DEFAULT_MAX_BODY_BYTES, gt=0)
-    max_pages: int = Field(default=1000, gt=0)
+    max_pages: int = Field(default=DEFAULT_MAX_PAGES, gt=0)
+    run_timeout_s: float = Field(default=DEFAULT_RUN_TIMEOUT_S, gt=0, le=7 * 24 * 3600)
+    overwrite: bool = False  # write into a report dir that already holds a report
     link_wait_s: float | None = Field(default=None, ge=0, le=600)  # PAGE-11: off unless asked (it waits)
     official_only: bool = False
     expired_token: SecretStr | None = None
@@ -335,7 +339,8 @@ def _read_toml(path: Path, warnings: list[str]) -> dict[str, Any]:
 
 
 _FLAGS = {"timeout_s": "--timeout", "event_timeout_s": "--event-timeout", "fuzz_seed": "--seed", "select": "-k",
-          "link_wait_s": "--link-wait"}
+          "link_wait_s": "--link-wait",
+          "run_timeout_s": "--run-timeout"}
 
 
 def _one_line(exc: ValidationError) -> str:

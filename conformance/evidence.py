@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from urllib.parse import quote, quote_plus
 
 BODY_EXCERPT_CHARS = 4096
+MAX_EXCHANGES_KEPT = 200  # per case; the rest is counted in a note
+MAX_EVIDENCE_CHARS = 2_000_000  # per case, over the kept exchanges' strings
+MAX_NOTES_KEPT = 200
 _AUTH_HEADER = re.compile(r"^(Basic|Bearer)\s+(.+)$", re.IGNORECASE)
 _SECRET_HEADERS = {"authorization", "proxy-authorization", "cookie", "set-cookie"}
 
@@ -114,10 +117,13 @@ def excerpt(data: bytes | str | None, limit: int = BODY_EXCERPT_CHARS) -> tuple[
 
 
 class EvidenceLog:
-    """Exchanges recorded for the case that is running now.
+    """Exchanges recorded for the case that is running now, bounded in count and size.
 
     The client appends to whatever log is current; the pytest plugin swaps in a
     fresh log for each case, so each case's evidence is exactly its own traffic.
+    A case that sends thousands of requests keeps the first MAX_EXCHANGES_KEPT (and at most
+    MAX_EVIDENCE_CHARS of them) and one note counting the rest: memory and report size stay
+    bounded whatever the target makes the case do.
     """
 
     def __init__(self, secrets: SecretBook) -> None:
@@ -126,10 +132,39 @@ class EvidenceLog:
         self.notes: list[str] = []
         self.findings: list[dict[str, object]] = []  # data-model findings, already plain data
         self.tables: dict[str, list[dict[str, object]]] = {}  # e.g. the GxD chain table
+        self._chars = 0  # size of the kept exchanges that are complete
+        self._omitted = {"exchanges": 0, "notes": 0}
+        self._omission_notes: dict[str, int] = {}  # where in `notes` each count is told
 
     def record(self, exchange: Exchange) -> Exchange:
-        self.exchanges.append(exchange)
+        """Keep the exchange unless the cap is reached; the caller fills it in either way."""
+        if self.exchanges and not self._omitted["exchanges"]:
+            self._chars += _size(self.exchanges[-1])  # the previous exchange is complete by now
+        if len(self.exchanges) >= MAX_EXCHANGES_KEPT or self._chars >= MAX_EVIDENCE_CHARS:
+            self._omit("exchanges")
+        else:
+            self.exchanges.append(exchange)
         return exchange
 
     def note(self, text: str) -> None:
-        self.notes.append(self.secrets.redact(text))
+        if len(self.notes) - len(self._omission_notes) >= MAX_NOTES_KEPT:
+            self._omit("notes")
+        else:
+            self.notes.append(self.secrets.redact(text))
+
+    def _omit(self, kind: str) -> None:
+        self._omitted[kind] += 1
+        text = (f"{self._omitted[kind]} more {kind} not kept (evidence per case is capped at {MAX_EXCHANGES_KEPT} "
+                f"exchanges, {MAX_EVIDENCE_CHARS // 1000} kB, and {MAX_NOTES_KEPT} notes)")
+        if kind not in self._omission_notes:
+            self._omission_notes[kind] = len(self.notes)
+            self.notes.append(text)
+        self.notes[self._omission_notes[kind]] = text
+
+
+def _size(exchange: Exchange) -> int:
+    """Characters an exchange adds to the report (its strings; the structure around them is small)."""
+    texts = [exchange.url, exchange.request_body, exchange.response_body, exchange.error, exchange.note,
+             *exchange.request_headers, *exchange.request_headers.values(),
+             *exchange.response_headers, *exchange.response_headers.values()]
+    return sum(len(text) for text in texts if text)

@@ -105,17 +105,24 @@ class RunResult:
 
     @property
     def verdict(self) -> Verdict:
-        verdict = verdict_of(self.cases)
+        return self._verdict_over(self.cases)
+
+    def profile_verdicts(self) -> dict[str, Verdict]:
+        """Separate verdicts: 'pact' over PACT cases, one per selected profile over its cases.
+
+        Each part follows the top-level rules, interruption included: a part is never conformant
+        while some of its mandatory cases may not have run.
+        """
+        verdicts = {"pact": self._verdict_over([c for c in self.cases if c.spec.profile is None])}
+        for profile in self.profiles:
+            verdicts[profile] = self._verdict_over([c for c in self.cases if c.spec.profile == profile])
+        return verdicts
+
+    def _verdict_over(self, cases: list[CaseOutcome]) -> Verdict:
+        verdict = verdict_of(cases)
         if self.interrupted and verdict is Verdict.CONFORMANT:
             return Verdict.INCOMPLETE  # cases that never ran cannot have passed
         return verdict
-
-    def profile_verdicts(self) -> dict[str, Verdict]:
-        """Separate verdicts: 'pact' over PACT cases, one per selected profile over its cases."""
-        verdicts = {"pact": verdict_of([c for c in self.cases if c.spec.profile is None])}
-        for profile in self.profiles:
-            verdicts[profile] = verdict_of([c for c in self.cases if c.spec.profile == profile])
-        return verdicts
 
     def summary(self) -> dict[str, Any]:
         counts: dict[str, dict[str, int]] = {"mandatory": {}, "optional": {}}

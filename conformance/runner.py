@@ -6,6 +6,7 @@ import json
 import socket
 import ssl
 import sys
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,7 +17,7 @@ import pytest
 
 import cases
 from conformance import __version__
-from conformance.baseline import compare, load_baseline
+from conformance.baseline import Baseline, compare, load_baseline
 from conformance.config import ConfigError, Settings
 from conformance.evidence import SecretBook
 from conformance.plugin import CONTEXT_KEY, GXD_FOOTPRINTS_FILE, SHARED_GXD_FOOTPRINTS, RunContext
@@ -24,7 +25,9 @@ from conformance.reference.host import ReferenceHost
 from conformance.report import write_reports
 from conformance.report.labels import case_title, labels_for
 from conformance.results import CaseOutcome, RunResult
+from conformance.report_dir import claim_report_dir
 from conformance.session import TargetSession, ssl_context
+from conformance.stopping import stop_guard
 
 CASES_DIR = Path(cases.__file__).resolve().parent
 
@@ -41,12 +44,11 @@ class RunError(Exception):
 class RunOutput:
     result: RunResult
     report_dir: Path
+    stopped: str | None = None  # why the cases were stopped early (a signal, the run timeout), if they were
 
 
 def open_context(settings: Settings, secrets: SecretBook) -> RunContext:
     """Session for the configured target, starting the embedded reference host when none is given."""
-    from contextlib import ExitStack
-
     stack = ExitStack()
     target = settings.target
     options = settings.options
@@ -155,48 +157,61 @@ def run(settings: Settings, *, out: TextIO = sys.stdout) -> RunOutput:
     context = open_context(settings, secrets)
     target = context.session.target
     report_dir = settings.options.report_dir or default_report_dir()
-    try:
-        run_notes: list[str] = []
-        for url in sorted({target.base_url, target.auth_url}):
-            check_reachable(url, settings.options.timeout_s)
-            problem = tls_problem(url, ssl_context(target), settings.options.timeout_s)
-            if problem:
-                run_notes.append(problem)
-                print(f"WARNING: {problem}", file=out)
-        report_dir.mkdir(parents=True, exist_ok=True)
-        if not settings.options.quiet:
-            context.on_outcome = _progress(out, settings.options.lang)
-            labels = labels_for(settings.options.lang)
-            where = labels["embedded_host"] if target.embedded else target.base_url
-            print(labels["cli_run"].format(spec=target.spec, where=where)
-                  + (f" (profiles: {', '.join(sorted(target.profiles))})" if target.profiles else ""), file=out)
-            if target.insecure_tls:
-                print("WARNING: TLS verification is OFF (--insecure-tls); this is recorded in the report", file=out)
-        args = [
-            str(CASES_DIR), "-p", "no:terminal", "-p", "no:cacheprovider", "-p", "no:randomly",
-            "--rootdir", str(CASES_DIR.parent), "-o", "addopts=", "-o", "testpaths=",
-            f"--alluredir={report_dir / 'allure-results'}", "--clean-alluredir", "--allure-no-capture",
-        ]
-        if settings.options.select:
-            args += ["-k", settings.options.select]
-        inject = _Inject(context)
+    with ExitStack() as held:
         try:
-            code = pytest.main(args, plugins=[inject])
-            if inject.os_error is not None:
-                raise inject.os_error
-        except OSError as exc:
-            exc.filename = exc.filename or str(report_dir)  # the one line names where the partial reports are
-            raise
-    finally:
-        context.close()
-    if code == pytest.ExitCode.NO_TESTS_COLLECTED or (code == 0 and not context.outcomes):
-        raise ConfigError(f"no case matches the selection {settings.options.select!r}" if settings.options.select
-                          else "no conformance case applies to this spec version and profile")
-    interrupted = code == pytest.ExitCode.INTERRUPTED
-    if interrupted:
-        run_notes.append("run interrupted: the report holds the cases that finished before it")
-    elif code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-        raise RunError(f"the case runner stopped abnormally (pytest exit code {int(code)})")
+            run_notes: list[str] = []
+            for url in sorted({target.base_url, target.auth_url}):
+                check_reachable(url, settings.options.timeout_s)
+                problem = tls_problem(url, ssl_context(target), settings.options.timeout_s)
+                if problem:
+                    run_notes.append(problem)
+                    print(f"WARNING: {problem}", file=out)
+            held.enter_context(claim_report_dir(report_dir, overwrite=settings.options.overwrite))
+            stops = held.enter_context(stop_guard(settings.options.run_timeout_s))
+            if not settings.options.quiet:
+                context.on_outcome = _progress(out, settings.options.lang)
+                labels = labels_for(settings.options.lang)
+                where = labels["embedded_host"] if target.embedded else target.base_url
+                print(labels["cli_run"].format(spec=target.spec, where=where)
+                      + (f" (profiles: {', '.join(sorted(target.profiles))})" if target.profiles else ""), file=out)
+                if target.insecure_tls:
+                    print("WARNING: TLS verification is OFF (--insecure-tls); this is recorded in the report", file=out)
+            args = [
+                str(CASES_DIR), "-p", "no:terminal", "-p", "no:cacheprovider", "-p", "no:randomly",
+                "--rootdir", str(CASES_DIR.parent), "-o", "addopts=", "-o", "testpaths=",
+                f"--alluredir={report_dir / 'allure-results'}", "--clean-alluredir", "--allure-no-capture",
+            ]
+            if settings.options.select:
+                args += ["-k", settings.options.select]
+            inject = _Inject(context)
+            try:
+                code = pytest.main(args, plugins=[inject])
+                if inject.os_error is not None:
+                    raise inject.os_error
+            except OSError as exc:
+                exc.filename = exc.filename or str(report_dir)  # the one line names where the partial reports are
+                raise
+            stops.finishing()
+        finally:
+            context.close()
+        if code == pytest.ExitCode.NO_TESTS_COLLECTED or (code == 0 and not context.outcomes):
+            raise ConfigError(f"no case matches the selection {settings.options.select!r}" if settings.options.select
+                              else "no conformance case applies to this spec version and profile")
+        interrupted = code == pytest.ExitCode.INTERRUPTED or stops.reason is not None
+        if interrupted:
+            why = f" ({stops.reason})" if stops.reason else ""
+            run_notes.append(f"run interrupted{why}: the report holds the cases that finished before it")
+        elif code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+            raise RunError(f"the case runner stopped abnormally (pytest exit code {int(code)})")
+        output = _report(settings, context, secrets, report_dir, started, run_notes, interrupted, baseline)
+        output.stopped = stops.reason
+        return output
+
+
+def _report(settings: Settings, context: RunContext, secrets: SecretBook, report_dir: Path, started: datetime,
+            run_notes: list[str], interrupted: bool, baseline: Baseline | None) -> RunOutput:
+    """The RunResult of the finished (or interrupted) cases, written to every report format."""
+    target = context.session.target
     result = RunResult(
         tool_version=__version__,
         target={

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -64,6 +65,14 @@ def _rewrite_link(pattern: str, replacement: str) -> Callable[[HttpReply], None]
 def _last_page_links_to_itself(reply: HttpReply) -> None:
     if reply.status == 200 and "offset=" in reply.query and reply.header("link") is None:
         reply.set_header("link", f'<https://{reply.request_headers["host"]}{reply.path}?{reply.query}>; rel="next"')
+
+
+def _fresh_link_to_itself(reply: HttpReply) -> None:
+    """A page reached through a link links to itself again under a fresh URL, so no link ever repeats."""
+    if reply.status == 200 and "offset=" in reply.query:
+        query = re.sub(r"&nonce=[0-9a-f]*", "", reply.query)
+        reply.set_header("link", f'<https://{reply.request_headers["host"]}{reply.path}?{query}&nonce={uuid.uuid4().hex}>; '
+                                 'rel="next"')
 
 
 def _server_error_for_bad_limit(reply: HttpReply) -> None:
@@ -167,6 +176,13 @@ FAULTS = [
         "the last page links to itself, so a traversal never ends (PAGE-10)",
         kills=frozenset({"PAGE-TERMINATES"}),
         wrap=rewrite_response(LIST, _last_page_links_to_itself),
+    ),
+    Fault(
+        "page-fresh-link-forever",
+        "every linked page links to itself again under a new URL: the same page without end (PAGE-10)",
+        kills=frozenset({"PAGE-TERMINATES", "PAGE-COMPLETE"}),
+        collateral=frozenset({"PAGE-NO-DUPLICATES"}) | FILTERED_WALKS,
+        wrap=rewrite_response(LIST, _fresh_link_to_itself),
     ),
     Fault(
         "page-repeats-footprint",

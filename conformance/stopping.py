@@ -1,0 +1,77 @@
+"""Ending a run early but cleanly: SIGTERM, SIGHUP and the run timeout act as Ctrl-C does.
+
+pytest turns a KeyboardInterrupt into an interrupted session whose finished cases are kept, and
+the fuzz stage installs its own SIGINT handler (a first press stops it at its next request). Every
+stop cause is therefore handed to whatever SIGINT handler is current, so each stage stops the way
+it already does for Ctrl-C and the runner still writes the partial report. While the reports are
+written, a stop is only noted: the partial report is what the stop asked for.
+"""
+
+from __future__ import annotations
+
+import _thread
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+
+class RunStops:
+    """Why the cases were stopped early (None while they were not), and whether the run is finishing already."""
+
+    def __init__(self) -> None:
+        self.reason: str | None = None
+        self._finishing = False
+        self._lock = threading.Lock()
+
+    def _first(self, reason: str) -> bool:
+        """Record the first stop reason; True when the cases are still running (so they must stop)."""
+        with self._lock:
+            if self._finishing:
+                return False
+            self.reason = self.reason or reason
+            return True
+
+    def on_signal(self, signum: int, frame: FrameType | None) -> None:
+        if self._first(f"stopped by {signal.Signals(signum).name}"):
+            current = signal.getsignal(signal.SIGINT)
+            if callable(current):
+                current(signal.SIGINT, frame)  # the fuzz stage's own stop, or Python's KeyboardInterrupt
+            else:
+                raise KeyboardInterrupt  # SIGINT ignored (a background job): stop all the same
+
+    def on_timeout(self, timeout_s: float) -> None:
+        if self._first(f"the run timeout of {timeout_s:g} s was reached"):
+            _thread.interrupt_main(signal.SIGTERM)  # runs on_signal in the main thread, whatever it waits on
+
+    def finishing(self) -> None:
+        """The cases are over: later stops no longer interrupt (the report is being written)."""
+        with self._lock:
+            self._finishing = True
+
+
+@contextmanager
+def stop_guard(run_timeout_s: float) -> Iterator[RunStops]:
+    """Within the block SIGTERM, SIGHUP and the run timeout interrupt the run like Ctrl-C.
+
+    Signals reach only the main thread; a run on another thread (a service worker) gets neither,
+    and its caller stops it.
+    """
+    stops = RunStops()
+    if threading.current_thread() is not threading.main_thread():
+        yield stops
+        return
+    previous = {sig: signal.signal(sig, stops.on_signal) for sig in STOP_SIGNALS}
+    timer = threading.Timer(run_timeout_s, stops.on_timeout, args=(run_timeout_s,))
+    timer.daemon = True
+    timer.start()
+    try:
+        yield stops
+    finally:
+        timer.cancel()
+        stops.finishing()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
