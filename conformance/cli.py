@@ -57,8 +57,17 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("-k", dest="select", help="select cases by pytest keyword expression (e.g. 'auth and not oidc')")
     run.add_argument("--timeout", dest="timeout_s", type=float, help="per-request timeout in seconds (default 10)")
     run.add_argument("--official-only", action="store_true", default=None, help="run only PACT's official test cases")
+    run.add_argument("--strict", action="store_true", default=None, help="contested rules (prose and OpenAPI "
+                     "disagree) fail instead of warning; the report names them either way")
     run.add_argument("--callback-url", help="https URL where the target can reach the harness's events host")
-    run.add_argument("--listen", help="HOST:PORT the harness's events host binds to")
+    run.add_argument("--listen", help="HOST:PORT where the harness's events host serves HTTPS (the target's callbacks)")
+    run.add_argument("--listen-cert", type=Path, help="PEM certificate (chain) the events host serves; default: one "
+                     "of a CA kept across runs, whose file is printed for the target to trust")
+    run.add_argument("--listen-key", type=Path, help="PEM private key of --listen-cert")
+    run.add_argument("--listen-plain", action="store_true", default=None,
+                     help="serve plain HTTP on --listen, behind your TLS-terminating --callback-url")
+    run.add_argument("--callback-client-id", help="the one client id the events host accepts (secret: "
+                     "PACT_CALLBACK_CLIENT_SECRET); default: ours and the official tool's well-known pairs")
     run.add_argument("--event-timeout", dest="event_timeout_s", type=float, help="seconds to wait for an event callback (default 60)")
     run.add_argument("--lang", choices=("en", "ja"), help="language of the HTML report and summary")
     run.add_argument("--quiet", action="store_true", default=None, help="print only the verdict line")

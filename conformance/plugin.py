@@ -81,6 +81,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--pact-expired-token", help="an expired token of the target (or PACT_EXPIRED_TOKEN)")
     group.addoption("--pact-restricted-client-id", help="a second client granted nothing (secret: PACT_RESTRICTED_CLIENT_SECRET)")
     group.addoption("--pact-link-wait", type=float, help="seconds a pagination link must still work (PAGE-11)")
+    group.addoption("--pact-callback-url", help="https URL where the target reaches the harness's events host")
+    group.addoption("--pact-listen", help="HOST:PORT where the events host serves HTTPS")
+    group.addoption("--pact-listen-cert", help="PEM certificate the events host serves")
+    group.addoption("--pact-listen-key", help="PEM key of --pact-listen-cert")
+    group.addoption("--pact-listen-plain", action="store_true", default=None, help="events host in plain HTTP")
+    group.addoption("--pact-callback-client-id", help="the one callback client id (secret: PACT_CALLBACK_CLIENT_SECRET)")
+    group.addoption("--pact-strict", action="store_true", default=None, help="contested rules fail")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -108,6 +115,10 @@ def _standalone_context(config: pytest.Config) -> RunContext:
         "fuzz_budget": option("--pact-fuzz-budget"), "no_fuzz": option("--pact-no-fuzz"),
         "openapi": option("--pact-openapi"), "expired_token": option("--pact-expired-token"),
         "restricted_client_id": option("--pact-restricted-client-id"), "link_wait_s": option("--pact-link-wait"),
+        "callback_url": option("--pact-callback-url"), "listen": option("--pact-listen"),
+        "listen_cert": option("--pact-listen-cert"), "listen_key": option("--pact-listen-key"),
+        "listen_plain": option("--pact-listen-plain"), "callback_client_id": option("--pact-callback-client-id"),
+        "strict": option("--pact-strict"),
     }
     try:
         settings = build_settings(cli, os.environ)
