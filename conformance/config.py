@@ -160,6 +160,18 @@ class RunOptions(BaseModel):
             raise ValueError(f"--{info.field_name.replace('_', '-')} file not found: {value}")
         return value
 
+    @field_validator("select")
+    @classmethod
+    def _select(cls, value: str | None) -> str | None:
+        from _pytest.mark.expression import Expression  # pytest's -k grammar, which the plugin evaluates
+
+        if value is not None:
+            try:
+                Expression.compile(value)
+            except SyntaxError as exc:
+                raise ValueError(f"-k {value!r} is not a keyword expression: {exc.msg}") from None
+        return value
+
     @field_validator("callback_url")
     @classmethod
     def _callback(cls, value: str | None) -> str | None:

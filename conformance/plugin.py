@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from _pytest.mark import KeywordMatcher  # pytest's own -k semantics, kept for names that are not case ids
+from _pytest.mark.expression import Expression
 
 from conformance.auth import AuthError
-from conformance.catalog import CaseSpec, spec_of
+from conformance.catalog import CaseSpec, selected_by, spec_of
 from conformance.client import BadBody, TargetError
 from conformance.config import ConfigError, RunOptions, build_settings
 from conformance.evidence import SecretBook
@@ -137,8 +139,10 @@ def _selection(config: pytest.Config) -> RunContext | None:
     return context
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Deselect cases that do not apply to the selected version, profiles or official-only mode."""
+    """Deselect cases that do not apply to the selected version, profiles or official-only mode, or that -k
+    leaves out. -k is judged here, before pytest's own -k, so that case ids and official numbers select too."""
     case_items = [item for item in items if spec_of(item) is not None]
     if not case_items:
         return
@@ -146,13 +150,41 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     if context is None:  # plain pytest on cases/ without a target: the embedded host
         context = _standalone_context(config)
         config.stash[CONTEXT_KEY] = context
+    expression = _keyword_expression(config)
     keep, drop = [], []
     for item in items:
         case = spec_of(item)
-        (keep if case is None or context.wants(case) else drop).append(item)
+        wanted = case is None or context.wants(case)
+        if wanted and expression is not None:
+            wanted = expression.evaluate(_CaseMatcher(item, case))
+        (keep if wanted else drop).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+class _CaseMatcher:
+    """A -k name matches a case by catalogue (selected_by) or, as in pytest, as a substring of its keywords."""
+
+    def __init__(self, item: pytest.Item, case: CaseSpec | None) -> None:
+        self._keywords = KeywordMatcher.from_item(item)
+        self._case = case
+
+    def __call__(self, name: str, /, **kwargs: str | int | bool | None) -> bool:
+        return (self._case is not None and not kwargs and selected_by(self._case, name)) or self._keywords(name, **kwargs)
+
+
+def _keyword_expression(config: pytest.Config) -> Expression | None:
+    """The -k expression, taken over from pytest (whose own -k then has nothing left to do)."""
+    text = (config.option.keyword or "").strip()
+    if not text:
+        return None
+    try:
+        expression = Expression.compile(text)
+    except SyntaxError as exc:  # pytest's ParseError is a SyntaxError
+        raise pytest.UsageError(f"wrong -k expression {text!r}: {exc}") from None
+    config.option.keyword = ""
+    return expression
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
