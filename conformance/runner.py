@@ -172,6 +172,8 @@ def run(settings: Settings, *, out: TextIO = sys.stdout) -> RunOutput:
         if settings.options.select:
             args += ["-k", settings.options.select]
         code = pytest.main(args, plugins=[_Inject(context)])
+        if context.session.auth.fallback_note:
+            run_notes.append(context.session.auth.fallback_note)
     finally:
         context.close()
     if code == pytest.ExitCode.NO_TESTS_COLLECTED or (code == 0 and not context.outcomes):
