@@ -202,7 +202,7 @@ def _expect_footprints(session: TargetSession, pfs: Any, product_ids: list[str])
     delivered = {p.lower() for pf in pfs for p in pf["productIds"] if isinstance(p, str)}
     expect(bool(wanted & delivered), f"no delivered footprint has the requested productIds {product_ids}; "
                                      f"delivered productIds: {sorted(delivered)[:10]}", req="EVT-31")
-    findings = [f for pf in pfs for f in check_footprint(pf, session.version.spec)]
+    findings = [f for pf in pfs for f in check_footprint(pf, session.version.spec, strict=session.options.strict)]
     session.evidence.findings.extend(f.to_dict() for f in findings)
     errors = [f for f in findings if f.severity is Severity.ERROR]
     if errors:

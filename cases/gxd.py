@@ -77,7 +77,7 @@ def _check_group(context: RunContext, group: str) -> None:
     if not footprints:
         pytest.skip("the target serves no GxD footprint (no GxD extension and no product of the chain)")
     findings: list[Finding] = [
-        f for fp in footprints for f in check_footprint(fp, context.spec, {"gxd"}) if f.rule in GROUPS[group]
+        f for fp in footprints for f in check_footprint(fp, context.spec, {"gxd"}, strict=context.options.strict) if f.rule in GROUPS[group]
     ]
     log = context.session.evidence
     log.findings.extend(f.to_dict() for f in findings)

@@ -91,4 +91,10 @@ def print_coverage(out: TextIO) -> int:
         print(f"{requirement:<9} {by or '— not checked: ' + NOT_CHECKED_BECAUSE.get(requirement, 'no reason recorded')}",
               file=out)
     print(f"{len(REQUIREMENT_IDS) - len(missing)} of {len(REQUIREMENT_IDS)} requirement ids checked", file=out)
+    from conformance.rules.contested import CONTESTED
+
+    print("\nContested rules (prose and published OpenAPI disagree): warnings, failures only with --strict", file=out)
+    for contested in CONTESTED:
+        print(f"{contested.id:<9} {contested.title} ({contested.requirement}, spec {contested.versions})\n"
+              f"{'':<10}prose:   {contested.prose}\n{'':<10}OpenAPI: {contested.openapi}", file=out)
     return 0
