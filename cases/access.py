@@ -31,7 +31,7 @@ def _restricted_token(session: TargetSession) -> str:
     if not target.restricted_client_id or target.restricted_client_secret is None:
         pytest.skip("not run: needs a second client granted none of the first client's footprints "
                     "(--restricted-client-id and PACT_RESTRICTED_CLIENT_SECRET)")
-    response = session.auth.request_token(client_id=target.restricted_client_id,
+    response = session.auth.request_token(session.auth.working_token_url(), client_id=target.restricted_client_id,
                                           client_secret=target.restricted_client_secret.get_secret_value(),
                                           note="Authenticate (restricted client)")
     try:

@@ -66,7 +66,7 @@ def _observe(context: RunContext) -> Observation:
         if digest in checked:
             continue
         checked.add(digest)
-        observation.findings += check_footprint(footprint, context.spec)
+        observation.findings += check_footprint(footprint, context.spec, strict=context.options.strict)
     observation.footprints = len(checked)
     context.shared["datamodel"] = observation
     return observation

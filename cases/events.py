@@ -202,7 +202,7 @@ def _expect_footprints(session: TargetSession, pfs: Any, product_ids: list[str])
     delivered = {p.lower() for pf in pfs for p in pf["productIds"] if isinstance(p, str)}
     expect(bool(wanted & delivered), f"no delivered footprint has the requested productIds {product_ids}; "
                                      f"delivered productIds: {sorted(delivered)[:10]}", req="EVT-31")
-    findings = [f for pf in pfs for f in check_footprint(pf, session.version.spec)]
+    findings = [f for pf in pfs for f in check_footprint(pf, session.version.spec, strict=session.options.strict)]
     session.evidence.findings.extend(f.to_dict() for f in findings)
     errors = [f for f in findings if f.severity is Severity.ERROR]
     if errors:
@@ -227,9 +227,19 @@ def test_request_fulfilled(session: TargetSession, callback: Callback, sent_requ
     wrong = f"the target rejected a request for the productIds {request.product_ids} of a listed footprint"
     answer, data = _expect_valid_answer(session, listener, request, "request_fulfilled", req="EVT-31", wrong=wrong)
     _expect_footprints(session, data.get("pfs"), request.product_ids)
-    if not answer.path.endswith(f"/{session.version.major}/events"):
-        session.evidence.note(f"the answer was POSTed to {answer.path}, not {{source}}/{session.version.major}/events "
-                              "(accepted here, A-27; EVT-CALLBACK-ENVELOPE judges the path)")
+    _note_destination(session, listener, answer)
+
+
+def _note_destination(session: TargetSession, listener: Listener, answer: Incoming) -> str | None:
+    """Which of the two destinations A-27 allows the answer went to, noted; None for neither."""
+    where = listener.destination(answer.path, session.version.major)
+    if where == "source":
+        session.evidence.note(f"the answer was POSTed to the request's source verbatim ({answer.path or '/'}); "
+                              f"{{source}}/{session.version.major}/events is accepted as well (A-27)")
+    elif where == "events":
+        session.evidence.note(f"the answer was POSTed to {{source}}/{session.version.major}/events; "
+                              "the source verbatim is accepted as well (A-27)")
+    return where
 
 
 @case("EVT-REJECT-REQUEST-ACCEPTED",
@@ -397,15 +407,18 @@ def _answers(session: TargetSession, callback: Callback, sent: dict[str, SentReq
     return listener, accepted
 
 
-@case("EVT-CALLBACK-ENVELOPE", title="Answer events go to {source}/{V}/events with a fresh event id",
+@case("EVT-CALLBACK-ENVELOPE", title="Answer events go to {source} or {source}/{V}/events with a fresh event id",
       requirements=["EVT-26"], mandatory=">=2.2")
 def test_callback_envelope(session: TargetSession, callback: Callback, sent_requests: dict[str, SentRequest]) -> None:
-    _, accepted = _answers(session, callback, sent_requests, "EVT-CALLBACK-ENVELOPE")
+    """A-27: v2 says "send the response back to the host referenced in source", v3's examples name
+    //api.example.com/3/events as source; both `source` verbatim and {source}/{V}/events pass."""
+    listener, accepted = _answers(session, callback, sent_requests, "EVT-CALLBACK-ENVELOPE")
     answered = [(request, request.answer) for request in accepted.values() if request.answer is not None]
     path = f"/{session.version.major}/events"
     for request, answer in answered:
-        expect(answer.path.endswith(path), f"the answer to request {request.id} was POSTed to {answer.path}; "
-                                           f"the recipient's Events action is {{source}}{path} (A-27)", req="EVT-26")
+        expect(_note_destination(session, listener, answer) is not None,
+               f"the answer to request {request.id} was POSTed to {answer.path or '/'}; the recipient's Events "
+               f"action is the request's source ({listener.url}) or {{source}}{path} (A-27)", req="EVT-26")
         answer_id = answer.event.get("id") if isinstance(answer.event, dict) else None
         expect(answer_id != request.id, f"the answer event reuses the request's id {request.id}; every event needs "
                                         "a fresh id", req="EVT-26")

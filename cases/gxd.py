@@ -22,7 +22,7 @@ from conformance.reference.data import DEFAULT_GXD_BOM, FIXTURES_DIR, now_utc
 from conformance.rules import check_footprint
 from conformance.rules.finding import Finding, Severity
 from conformance.rules.gxd.model import gxd_indices
-from conformance.rules.gxd_chain import load_bom, reconcile
+from conformance.rules.gxd_chain import Bom, load_bom, reconcile, served_part
 from conformance.session import TargetSession
 
 VERSIONS = "2.3,3.0"
@@ -77,7 +77,7 @@ def _check_group(context: RunContext, group: str) -> None:
     if not footprints:
         pytest.skip("the target serves no GxD footprint (no GxD extension and no product of the chain)")
     findings: list[Finding] = [
-        f for fp in footprints for f in check_footprint(fp, context.spec, {"gxd"}) if f.rule in GROUPS[group]
+        f for fp in footprints for f in check_footprint(fp, context.spec, {"gxd"}, strict=context.options.strict) if f.rule in GROUPS[group]
     ]
     log = context.session.evidence
     log.findings.extend(f.to_dict() for f in findings)
@@ -122,6 +122,9 @@ def test_disclosure(pact_context: RunContext) -> None:
     _check_group(pact_context, "disclosure")
 
 
+NO_BOM = "not run: no bill of materials (--gxd-bom)"
+
+
 @case("GXD-CHAIN-CONSISTENT", title="Supply-chain consistency: a product's upstream covers its suppliers' PCFs",
       requirements=["GXD-18", "GXD-19"], mandatory="all", versions=VERSIONS, profile="gxd")
 def test_chain_consistent(pact_context: RunContext) -> None:
@@ -129,14 +132,32 @@ def test_chain_consistent(pact_context: RunContext) -> None:
     if not footprints:
         pytest.skip("the target serves no footprint of the supply chain in the bill of materials")
     path = bom_path(pact_context)
-    result = reconcile(footprints, load_bom(json.loads(path.read_text(encoding="utf-8"))), pact_context.spec)
+    bom = load_bom(json.loads(path.read_text(encoding="utf-8")))
     log = pact_context.session.evidence
+    if not getattr(pact_context.options, "gxd_bom", None) and not pact_context.session.target.embedded:
+        bom = _linked_by_target(pact_context, bom, footprints)
+    result = reconcile(footprints, bom, pact_context.spec)
     log.note(f"bill of materials: {path.name}")
     log.findings.extend(f.to_dict() for f in result.findings)
     log.tables.update(result.to_rows())
     errors = [f for f in result.findings if f.severity is Severity.ERROR]
     if errors:
         fail(f"{len(errors)} chain inconsistency(ies); first: {errors[0].message}", ["GXD-18"])
+
+
+def _linked_by_target(context: RunContext, bom: Bom, footprints: list[dict[str, Any]]) -> Bom:
+    """The fixture BOM is the embedded host's chain: on another target without --gxd-bom only the buyers whose
+    inputs the target itself serves are reconciled; the rest are noted as not run, never failed."""
+    served = {p for fp in footprints for p in fp.get("productIds") or [] if isinstance(p, str)}
+    linked, rest = served_part(bom, served)
+    log = context.session.evidence
+    for entry in rest:
+        log.note(f"{entry.buyer_product_id}: {NO_BOM}; the target does not serve it and all its inputs")
+    if not linked.entries:
+        pytest.skip(f"{NO_BOM}: the fixture chain is the embedded host's, and the target serves no buyer of it "
+                    "together with its suppliers")
+    log.note(f"no --gxd-bom: reconciled {len(linked.entries)} buyer(s) whose inputs the target itself serves")
+    return linked
 
 
 def _fulfilled_event(session: TargetSession, footprint: dict[str, Any]) -> dict[str, Any]:

@@ -43,6 +43,7 @@ class Authenticator:
         self._discovery: dict[str, Any] | None = None
         self._discovered = False
         self._token: Token | None = None
+        self.fallback_note: str | None = None  # set when the run token came from /auth/token instead
 
     @property
     def legacy_token_url(self) -> str:
@@ -71,6 +72,11 @@ class Authenticator:
         if document is not None:
             return str(document["token_endpoint"])
         return self.legacy_token_url
+
+    def working_token_url(self) -> str:
+        """Where the run token came from: the discovered endpoint, or /auth/token after it failed (token())."""
+        self.token()
+        return self.legacy_token_url if self.fallback_note else self.token_url()
 
     def request_token(self, url: str | None = None, *, client_id: str | None = None,
                       client_secret: str | None = None, form: dict[str, str] | None = None,
@@ -103,10 +109,26 @@ class Authenticator:
                 exchange.response_body = self.client.secrets.redact(exchange.response_body)
 
     def token(self) -> str:
-        """The run's bearer token, obtained once and renewed when it expires."""
+        """The run's bearer token, obtained once and renewed when it expires.
+
+        When the discovered token_endpoint fails but {auth-url}/auth/token works, the run token comes from
+        the latter, with a note: the discovery cases report the failure once, every other case still
+        judges its own requirement instead of failing on the run token.
+        """
         if self._token is None or self._token.expired():
-            response = self.request_token(note="Authenticate (run token)")
-            self._token = parse_token(response)
+            url = self.token_url()
+            try:
+                self._token = parse_token(self.request_token(url, note="Authenticate (run token)"))
+            except AuthError as exc:
+                if url == self.legacy_token_url:
+                    raise
+                self._token = parse_token(self.request_token(
+                    self.legacy_token_url, note="Authenticate (run token) at {auth-url}/auth/token: the discovered "
+                                                "token_endpoint failed"))
+                if self.fallback_note is None:
+                    self.fallback_note = (f"the discovered token_endpoint {url} failed ({exc}); the run token was "
+                                          f"taken from {self.legacy_token_url} so that the other cases still run "
+                                          "(the OpenID discovery cases report the failure)")
         return self._token.value
 
     def current(self) -> Token | None:

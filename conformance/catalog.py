@@ -73,6 +73,21 @@ def case(
     return declare
 
 
+# What `-k` accepts beside pytest's own keywords (function and module names), printed by `cases`.
+SELECTION_HELP = ("-k accepts a case id (AUTH-TOKEN), an id prefix ending at a dash (EVT, AUTH-OIDC), an official "
+                  "number (TC5; TC14 selects TC14.A and TC14.B), an area (events) or a profile (gxd), combined "
+                  "with and / or / not and parentheses; matching ignores case")
+
+
+def selected_by(case: CaseSpec, name: str) -> bool:
+    """Whether one name of a -k expression selects `case`: by id, id prefix, official number, area or profile."""
+    name = name.lower()
+    case_id, official = case.id.lower(), (case.official or "").lower()
+    return (case_id == name or case_id.startswith(name + "-")
+            or (bool(official) and (official == name or official.startswith(name + ".")))
+            or name in (case.area.lower(), (case.profile or "").lower()))
+
+
 def all_cases() -> list[CaseSpec]:
     return sorted(_CASES.values(), key=lambda c: c.id)
 

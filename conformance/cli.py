@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import argparse
 import errno
+import logging
 import os
+import ssl
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from conformance import __version__
 from conformance.config import (
     DEFAULT_MAX_PAGES, DEFAULT_RUN_TIMEOUT_S, FAIL_ON_CHOICES, ConfigError, build_settings, check_writable_dir,
 )
+from conformance.reference.tls import kept_ca
 from conformance.report.labels import labels_for
 from conformance.versions import DEFAULT_SPEC, SPEC_VERSIONS
 
@@ -88,8 +91,17 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("-k", dest="select", help="select cases by pytest keyword expression (e.g. 'auth and not oidc')")
     run.add_argument("--timeout", dest="timeout_s", type=float, help="per-request timeout in seconds (default 10)")
     run.add_argument("--official-only", action="store_true", default=None, help="run only PACT's official test cases")
+    run.add_argument("--strict", action="store_true", default=None, help="contested rules (prose and OpenAPI "
+                     "disagree) fail instead of warning; the report names them either way")
     run.add_argument("--callback-url", help="https URL where the target can reach the harness's events host")
-    run.add_argument("--listen", help="HOST:PORT the harness's events host binds to")
+    run.add_argument("--listen", help="HOST:PORT where the harness's events host serves HTTPS (the target's callbacks)")
+    run.add_argument("--listen-cert", type=Path, help="PEM certificate (chain) the events host serves; default: one "
+                     "of a CA kept across runs, whose file is printed for the target to trust")
+    run.add_argument("--listen-key", type=Path, help="PEM private key of --listen-cert")
+    run.add_argument("--listen-plain", action="store_true", default=None,
+                     help="serve plain HTTP on --listen, behind your TLS-terminating --callback-url")
+    run.add_argument("--callback-client-id", help="the one client id the events host accepts (secret: "
+                     "PACT_CALLBACK_CLIENT_SECRET); default: ours and the official tool's well-known pairs")
     run.add_argument("--event-timeout", dest="event_timeout_s", type=float, help="seconds to wait for an event callback (default 60)")
     run.add_argument("--lang", choices=("en", "ja"), help="language of the HTML report and summary")
     run.add_argument("--quiet", action="store_true", default=None, help="print only the verdict line")
@@ -116,6 +128,19 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=_port, default=0, help="port on 127.0.0.1 (default: any free port)")
     serve.add_argument("--spec", default=DEFAULT_SPEC, help="v2 minor served on /2 (2.0-2.3), or 3.0 / all (/3 is always served)")
     serve.add_argument("--profile", action="append", dest="profiles", help="serve a profile's data too, e.g. gxd")
+    serve.add_argument("--tls-dir", type=Path, help="keep the host's CA in this directory across starts "
+                       "(DIR/ca.pem; default: a new CA per start)")
+    serve.add_argument("--callback-ca", type=Path, help="PEM CA file to trust when calling requesters back "
+                       "(e.g. the one `pact-conformance listen-ca` prints)")
+    serve.add_argument("--callback-insecure", action="store_true", help="do not verify the requester's TLS "
+                       "certificate when calling back")
+    serve.add_argument("--callback-http", action="store_true", help="also call back http:// sources (loopback only)")
+    serve.add_argument("--callback-client-id", help="client id to authenticate with at the requester (secret: "
+                       "PACT_CALLBACK_CLIENT_SECRET; default: the suite's demo pair; the official tool's is "
+                       "test_client_id / test_client_secret)")
+
+    commands.add_parser("listen-ca", help="print the CA file of the events host that `run --listen` serves "
+                        "(created once, kept across runs), for the target to trust")
 
     validate = commands.add_parser("validate", help="check footprint files offline against the data model")
     validate.add_argument("paths", nargs="+", help="files, directories, or - for stdin")
@@ -217,16 +242,22 @@ def _exit_code(result: RunResult, fail_on: str) -> int:
 
 
 def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from conformance.reference.host import ReferenceHost
+    from conformance.reference.host import ReferenceHost, log_requests
     from conformance.reference.server import ServerError
 
     spec = args.spec if args.spec != "all" else DEFAULT_SPEC
     if spec not in SPEC_VERSIONS:
         return _die(f"unknown spec version {args.spec!r}; choose 2.0-2.3, 3.0 or all", EXIT_USAGE, err)
     try:
-        host = ReferenceHost(spec, frozenset(args.profiles or ()), port=args.port)
-    except ServerError as exc:
+        overrides = _serve_callbacks(args, os.environ)
+        ca = kept_ca(args.tls_dir, ("127.0.0.1", "localhost")) if args.tls_dir else None
+        host = ReferenceHost(spec, frozenset(args.profiles or ()), port=args.port, ca=ca, overrides=overrides,
+                             wrap=lambda app: log_requests(app, lambda line: print(line, file=out, flush=True)))
+    except (ServerError, OSError, ValueError) as exc:
         return _die(str(exc), EXIT_USAGE, err)
+    log, handler = logging.getLogger("pact_conformance.reference"), _LineHandler(out)
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
     with host:
         v2 = host.config.v2_spec
         print(f"PACT reference host at {host.url}  (/2 serves spec {v2}, /3 serves spec 3.0)", file=out)
@@ -234,12 +265,60 @@ def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"  restricted client (granted nothing): {host.config.restricted_client_id} / "
               f"{host.config.restricted_client_secret}", file=out)
         print(f"  CA certificate: {host.ca.ca_pem}   e.g. curl --cacert {host.ca.ca_pem} {host.url}/.well-known/openid-configuration", file=out)
+        print(f"  callbacks: as client {host.config.callback_client_id!r}, "
+              f"{'http and https' if host.config.callback_http else 'https'} sources on loopback, "
+              f"{_trust_words(args)}", file=out)
         print("Press Ctrl-C to stop.", file=out, flush=True)
         try:
             while True:
                 time.sleep(3600)
         except KeyboardInterrupt:
             print("stopped", file=out)
+        finally:
+            log.removeHandler(handler)
+    return EXIT_OK
+
+
+class _LineHandler(logging.Handler):
+    """The reference host's log (e.g. why a callback was not sent) as plain lines beside the request log."""
+
+    def __init__(self, out: TextIO) -> None:
+        super().__init__(logging.INFO)
+        self._out = out
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(f"  {record.getMessage()}", file=self._out, flush=True)
+
+
+def _serve_callbacks(args: argparse.Namespace, env: Mapping[str, str]) -> dict[str, Any]:
+    """HostConfig overrides for how `serve` calls requesters back: trust, http sources, credentials."""
+    overrides: dict[str, Any] = {"callback_http": bool(args.callback_http)}
+    if args.callback_ca is not None and args.callback_insecure:
+        raise ValueError("--callback-ca and --callback-insecure exclude each other")
+    if args.callback_ca is not None:
+        if not args.callback_ca.is_file():
+            raise ValueError(f"--callback-ca file not found: {args.callback_ca}")
+        overrides["callback_verify"] = ssl.create_default_context(cafile=str(args.callback_ca))
+    elif args.callback_insecure:
+        overrides["callback_verify"] = False
+    if args.callback_client_id:
+        secret = env.get("PACT_CALLBACK_CLIENT_SECRET")
+        if not secret:
+            raise ValueError("--callback-client-id needs its secret in PACT_CALLBACK_CLIENT_SECRET")
+        overrides |= {"callback_client_id": args.callback_client_id, "callback_client_secret": secret}
+    return overrides
+
+
+def _trust_words(args: argparse.Namespace) -> str:
+    if args.callback_insecure:
+        return "TLS NOT verified (--callback-insecure)"
+    return f"trusting {args.callback_ca}" if args.callback_ca else "trusting only this host's own CA"
+
+
+def _listen_ca(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from conformance.listener import listen_ca_dir
+
+    print(kept_ca(listen_ca_dir(), ("127.0.0.1", "localhost")).ca_pem, file=out)
     return EXIT_OK
 
 
@@ -287,7 +366,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         args = _parser().parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
-    handlers = {"run": _run, "serve": _serve, "validate": _validate, "cases": _cases, "round": _round,
+    handlers = {"run": _run, "serve": _serve, "listen-ca": _listen_ca, "validate": _validate, "cases": _cases, "round": _round,
                 "merge": _merge, "history": _history}
     try:
         return handlers[args.command](args, out, err)

@@ -224,6 +224,13 @@ class RunOptions(BaseModel):
     expired_token: SecretStr | None = None
     callback_url: str | None = None
     listen: str | None = None
+    listen_cert: Path | None = None  # the events host's own certificate and key (PEM), else a kept CA's
+    listen_key: Path | None = None
+    listen_plain: bool = False  # plain HTTP, only behind a TLS-terminating proxy (--callback-url)
+    # The one client the events host accepts; unset: our pair and the official tool's (A-27 docs).
+    callback_client_id: str | None = None
+    callback_client_secret: SecretStr | None = None
+    strict: bool = False  # contested rules (conformance/contested.py) fail instead of warning
     event_timeout_s: float = Field(default=60.0, gt=0, le=3600)
     lang: str = "en"
     quiet: bool = False
@@ -235,7 +242,7 @@ class RunOptions(BaseModel):
     baseline: Path | None = None  # a previous run's report.json to compare with
     fail_on: str = "nonconformant"  # what makes the exit code 1: "nonconformant" or "regression"
 
-    @field_validator("openapi", "gxd_bom", "baseline")
+    @field_validator("openapi", "gxd_bom", "baseline", "listen_cert", "listen_key")
     @classmethod
     def _existing_file(cls, value: Path | None, info: Any) -> Path | None:
         return existing_file(value, _flag(info.field_name))
@@ -255,10 +262,34 @@ class RunOptions(BaseModel):
             raise ValueError(f"--listen must be HOST:PORT with a port 0-65535, got {value!r}")
         return value
 
+    @field_validator("select")
+    @classmethod
+    def _select(cls, value: str | None) -> str | None:
+        from _pytest.mark.expression import Expression  # pytest's -k grammar, which the plugin evaluates
+
+        if value is not None:
+            try:
+                Expression.compile(value)
+            except SyntaxError as exc:
+                raise ValueError(f"-k {value!r} is not a keyword expression: {exc.msg}") from None
+        return value
+
     @field_validator("callback_url")
     @classmethod
     def _callback(cls, value: str | None) -> str | None:
         return check_url(value, "--callback-url", ("https",), query=True)
+
+    @model_validator(mode="after")
+    def _events_host(self) -> RunOptions:
+        if (self.listen_cert is None) != (self.listen_key is None):
+            raise ValueError("--listen-cert and --listen-key go together")
+        if self.listen_plain and self.listen_cert is not None:
+            raise ValueError("--listen-plain and --listen-cert exclude each other")
+        if self.listen_plain and self.callback_url is None:
+            raise ValueError("--listen-plain needs --callback-url, the https URL of your TLS endpoint")
+        if (self.callback_client_id is None) != (self.callback_client_secret is None):
+            raise ValueError("the callback client needs both --callback-client-id and PACT_CALLBACK_CLIENT_SECRET")
+        return self
 
     @field_validator("fail_on")
     @classmethod
@@ -385,6 +416,8 @@ def build_settings(cli: Mapping[str, Any], env: Mapping[str, str]) -> Settings:
         merged["client_id"] = env["PACT_CLIENT_ID"]
     if env.get("PACT_CLIENT_SECRET"):
         merged["client_secret"] = env["PACT_CLIENT_SECRET"]
+    if env.get("PACT_CALLBACK_CLIENT_SECRET"):
+        merged["callback_client_secret"] = env["PACT_CALLBACK_CLIENT_SECRET"]
     if env.get("PACT_EXPIRED_TOKEN"):
         merged["expired_token"] = env["PACT_EXPIRED_TOKEN"]
     for variable in ("PACT_RESTRICTED_CLIENT_ID", "PACT_RESTRICTED_CLIENT_SECRET"):

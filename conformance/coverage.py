@@ -7,7 +7,7 @@ import pkgutil
 from typing import TextIO
 
 import cases
-from conformance.catalog import CaseSpec, all_cases
+from conformance.catalog import SELECTION_HELP, CaseSpec, all_cases
 
 
 def _ids(prefix: str, numbers: range | list[int], width: int = 2) -> list[str]:
@@ -66,9 +66,12 @@ def load_cases() -> list[CaseSpec]:
 
 def print_cases(spec: str | None, out: TextIO) -> int:
     rows = [c for c in load_cases() if spec is None or c.applies_to(spec, frozenset({"gxd"}))]
+    print(SELECTION_HELP + ".", file=out)
+    print(f"{'id':<28} {'official':<8} {'mandatory':<10} {'area':<11} {'requirements':<30} title", file=out)
     for c in rows:
         need = c.mandatory if c.mandatory != "none" else "optional"
-        print(f"{c.id:<28} {c.official or '-':<6} {need:<10} {','.join(c.requirements):<30} {c.title}", file=out)
+        print(f"{c.id:<28} {c.official or '-':<8} {need:<10} {c.area:<11} {','.join(c.requirements):<30} {c.title}",
+              file=out)
     print(f"{len(rows)} cases", file=out)
     return 0
 
@@ -88,4 +91,10 @@ def print_coverage(out: TextIO) -> int:
         print(f"{requirement:<9} {by or '— not checked: ' + NOT_CHECKED_BECAUSE.get(requirement, 'no reason recorded')}",
               file=out)
     print(f"{len(REQUIREMENT_IDS) - len(missing)} of {len(REQUIREMENT_IDS)} requirement ids checked", file=out)
+    from conformance.rules.contested import CONTESTED
+
+    print("\nContested rules (prose and published OpenAPI disagree): warnings, failures only with --strict", file=out)
+    for contested in CONTESTED:
+        print(f"{contested.id:<9} {contested.title} ({contested.requirement}, spec {contested.versions})\n"
+              f"{'':<10}prose:   {contested.prose}\n{'':<10}OpenAPI: {contested.openapi}", file=out)
     return 0

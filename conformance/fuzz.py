@@ -68,6 +68,7 @@ from schemathesis.specs.openapi.checks import (
 from conformance.client import PactClient, Response, TargetError, basic_credentials, same_origin
 from conformance.evidence import EvidenceLog, Exchange, SecretBook, excerpt
 from conformance.rules import check_footprint
+from conformance.rules.contested import uncontested
 from conformance.rules.finding import Severity
 from conformance.schemas import openapi_document
 from conformance.session import TargetSession, ssl_context
@@ -301,21 +302,25 @@ def role_of(method: str, path: str) -> Role:
     return "other"
 
 
-def load_schema(spec: str, openapi: Path | None) -> Any:
-    """The schemathesis schema of the suite's document for `spec` (loaded once per process), or of the user's file."""
-    return _suite_schema(spec) if openapi is None else _load_schema(spec, openapi)
+def load_schema(spec: str, openapi: Path | None, strict: bool = False) -> Any:
+    """The schemathesis schema of the suite's document for `spec` (loaded once per process), or of the user's file.
+
+    Unless `strict`, the suite's document leaves out what only a contested rule requires (rules/contested.py).
+    """
+    return _suite_schema(spec, strict) if openapi is None else _load_schema(spec, openapi, strict)
 
 
 @cache
-def _suite_schema(spec: str) -> Any:
+def _suite_schema(spec: str, strict: bool) -> Any:
     """Kept for the process: its operations also keep their compiled strategies, so later runs generate faster."""
-    return _load_schema(spec, None)
+    return _load_schema(spec, None, strict)
 
 
-def _load_schema(spec: str, openapi: Path | None) -> Any:
+def _load_schema(spec: str, openapi: Path | None, strict: bool) -> Any:
     try:
         if openapi is None:
-            schema = schemathesis.openapi.from_dict(openapi_document(spec))
+            document = openapi_document(spec)
+            schema = schemathesis.openapi.from_dict(document if strict else uncontested(document, spec))
         else:
             schema = schemathesis.openapi.from_path(str(openapi))
     except (LoaderError, InvalidSchema, OSError, ValueError) as exc:
@@ -563,7 +568,8 @@ class FuzzStage:
         self.session = session
         self.settings = settings
         self.origin = session.target.base_url
-        self.schema = schema if schema is not None else load_schema(session.target.spec, settings.openapi)
+        self.schema = schema if schema is not None else load_schema(session.target.spec, settings.openapi,
+                                                                        session.options.strict)
         self.scratch = EvidenceLog(session.secrets)  # fuzz traffic: only failing exchanges reach a case's evidence
         self.client = PactClient(secrets=session.secrets, verify=ssl_context(session.target),
                                  timeout_s=session.options.timeout_s, max_body_bytes=session.options.max_body_bytes,
@@ -787,7 +793,8 @@ class FuzzStage:
             if digest not in self._rule_errors:
                 self._rule_errors[digest] = [
                     f"footprint {f.footprint_id or '?'}: {f.rule} at {f.pointer or '/'}: {f.message}"
-                    for f in check_footprint(footprint, self.session.target.spec) if f.severity is Severity.ERROR]
+                    for f in check_footprint(footprint, self.session.target.spec,
+                                                   strict=self.session.options.strict) if f.severity is Severity.ERROR]
             lines += self._rule_errors[digest]
         if len(lines) > MAX_RULE_LINES:
             lines = lines[:MAX_RULE_LINES] + [f"… and {len(lines) - MAX_RULE_LINES} more data-model errors"]

@@ -1,7 +1,7 @@
 """The harness's own small events host, where the target delivers its asynchronous answers.
 
 PACT hosts answer a request event by authenticating at the requester (OIDC
-discovery, then the token endpoint) and POSTing a CloudEvent to
+discovery, then the token endpoint) and POSTing a CloudEvent to `source` or
 {source}/{V}/events (catalogue §1.6, AUTH-R1..R4, EVT-24/26/30/31/40). This
 module plays that requester: it serves /.well-known/openid-configuration,
 /auth/token and the events endpoint (any POST path, so a callback to the bare
@@ -10,8 +10,12 @@ secrets redacted, and lets a case wait, bounded, for the event that answers
 one request. A waiting case wakes the moment the event arrives.
 
 Where it listens: for the embedded reference host, on loopback over TLS with
-the run CA's certificate; for an external target, on --listen over plain HTTP
-behind the user's TLS-terminating --callback-url (docs/divergences/events.md).
+the run CA's certificate; for an external target, on --listen over HTTPS (the
+user's --listen-cert/--listen-key, or a certificate of a CA kept across runs
+whose file is printed for the target to trust), plain HTTP only with
+--listen-plain behind a TLS-terminating --callback-url (docs/divergences/events.md).
+It accepts answers at `source` and at {source}/{V}/events (A-27), and tokens for
+our callback pair and the official tool's, unless --callback-client-id names one.
 """
 
 from __future__ import annotations
@@ -19,10 +23,11 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import os
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -37,14 +42,21 @@ from starlette.routing import Route
 from conformance.evidence import Exchange, SecretBook, excerpt
 from conformance.reference.events import DEMO_CALLBACK_CLIENT_ID, DEMO_CALLBACK_CLIENT_SECRET
 from conformance.reference.server import ServerError, ThreadedServer
-from conformance.reference.tls import ServerCertificate
+from conformance.config import RunOptions
+from conformance.reference.tls import RunCA, ServerCertificate, kept_ca
 from conformance.session import TargetSession
 from conformance.versions import VersionInfo
 
-# One well-known credential pair, as PACT's official tool does (test_client_id/test_client_secret):
-# runs are unattended, so a per-run secret could not be configured in the target in time.
+# Well-known credential pairs, as PACT's official tool has one: runs are unattended, so a per-run
+# secret could not be configured in the target in time. By default the events host accepts ours and
+# the official tool's documented pair (wbcsd/pact-conformance-service docs/FAQ.md), so a host built
+# against either tool calls back unattended; --callback-client-id replaces both.
 CALLBACK_CLIENT_ID = DEMO_CALLBACK_CLIENT_ID
 CALLBACK_CLIENT_SECRET = DEMO_CALLBACK_CLIENT_SECRET
+OFFICIAL_TOOL_CLIENT_ID = "test_client_id"
+OFFICIAL_TOOL_CLIENT_SECRET = "test_client_secret"
+DEFAULT_CALLBACK_CREDENTIALS: tuple[tuple[str, str], ...] = (
+    (CALLBACK_CLIENT_ID, CALLBACK_CLIENT_SECRET), (OFFICIAL_TOOL_CLIENT_ID, OFFICIAL_TOOL_CLIENT_SECRET))
 DEFAULT_LISTEN = "127.0.0.1:8080"
 # Where request events point when no callback can reach the harness (RFC 2606: never resolves).
 PLACEHOLDER_SOURCE = "https://callback.invalid/pact-conformance"
@@ -96,13 +108,15 @@ class Incoming:
 class Listener:
     """A running events host. Thread-safe: the server thread records, case threads wait."""
 
-    def __init__(self, *, secrets_book: SecretBook, tls: ServerCertificate | None, bind: tuple[str, int] = ("127.0.0.1", 0),
+    def __init__(self, *, secrets_book: SecretBook, tls: RunCA | ServerCertificate | None, bind: tuple[str, int] = ("127.0.0.1", 0),
                  public_url: str | None = None,
-                 credentials: tuple[str, str] = (CALLBACK_CLIENT_ID, CALLBACK_CLIENT_SECRET),
+                 credentials: Sequence[tuple[str, str]] = DEFAULT_CALLBACK_CREDENTIALS,
                  max_body_bytes: int = 10 * 1024 * 1024, progress: Callable[[str], None] | None = None) -> None:
-        self.client_id, self._client_secret = credentials
+        self._credentials = tuple(credentials)
+        self.client_ids = tuple(client_id for client_id, _ in self._credentials)
         self._secrets = secrets_book
-        self._secrets.add_client(self.client_id, self._client_secret, "callback-secret")
+        for client_id, client_secret in self._credentials:
+            self._secrets.add_client(client_id, client_secret, "callback-secret")
         self._max_body_bytes = max_body_bytes
         self._progress = progress
         self._tokens: dict[str, float] = {}
@@ -113,6 +127,7 @@ class Listener:
         self.url = (public_url or self._server.url).rstrip("/")
         parts = urlsplit(self.url)
         self.origin = f"{parts.scheme}://{parts.netloc}"  # received paths are absolute, even behind a proxy
+        self._source_path = parts.path.rstrip("/")
         self.bound = f"{self._server.host}:{self._server.port}"
 
     def start(self) -> Listener:
@@ -153,6 +168,20 @@ class Listener:
                     if self._progress is not None:
                         self._progress(f"still waiting for {what}: {now - started:.0f} of {timeout_s:.0f} s")
                 self._arrived.wait(min(deadline, next_progress) - now)
+
+    def destination(self, path: str, major: int) -> str | None:
+        """Where an answer was POSTed (A-27): "source" for `source` verbatim, "events" for {source}/{V}/events.
+
+        None for any other path. A TLS-terminating proxy may strip the public URL's path, so both are
+        also recognised relative to the root.
+        """
+        path = path.rstrip("/")
+        for prefix in dict.fromkeys((self._source_path, "")):
+            if path == prefix:
+                return "source"
+            if path == f"{prefix}/{major}/events":
+                return "events"
+        return None
 
     def wait_for_response(self, request_event_id: str, timeout_s: float) -> Incoming | None:
         return self.wait_for(lambda r: r.method == "POST" and r.request_event_id == request_event_id, timeout_s,
@@ -195,8 +224,10 @@ class Listener:
         if credentials is None:
             return _oauth_error(401, "invalid_client"), "token refused: no HTTP Basic client credentials"
         client_id, client_secret = credentials
-        if not (secrets.compare_digest(client_id.encode(), self.client_id.encode())
-                and secrets.compare_digest(client_secret.encode(), self._client_secret.encode())):
+        known = [secrets.compare_digest(client_id.encode(), known_id.encode())  # bytes: non-ASCII is no 500
+                 and secrets.compare_digest(client_secret.encode(), known_secret.encode())
+                 for known_id, known_secret in self._credentials]
+        if not any(known):
             return _oauth_error(401, "invalid_client"), "token refused: unknown client credentials"
         grant = dict(parse_qsl(body.decode("utf-8", errors="replace"))).get("grant_type")
         if grant != "client_credentials":
@@ -206,7 +237,7 @@ class Listener:
         with self._arrived:
             self._tokens[token] = time.monotonic() + TOKEN_LIFETIME_S
         return JSONResponse({"access_token": token, "token_type": "bearer", "expires_in": TOKEN_LIFETIME_S},
-                            headers={"Cache-Control": "no-store"}), "token issued"
+                            headers={"Cache-Control": "no-store"}), f"token issued to client {client_id!r}"
 
     def _bearer(self, header: str) -> str:
         if not header.lower().startswith("bearer "):
@@ -290,26 +321,63 @@ def open_callback(session: TargetSession, announce: Callable[[str], None]) -> Ca
         if tls is None:
             return Callback(None, "no callback can reach the harness: the embedded host's run CA has no loopback "
                                   "certificate for the harness's events host")
-        bind, public = ("127.0.0.1", 0), None
-    elif options.callback_url is None:
-        return Callback(None, "no callback can reach the harness: the target is external and no --callback-url "
-                              "(the public https URL of the harness's events host, with --listen) was given")
+        bind, public, trust = ("127.0.0.1", 0), None, ""
+    elif options.callback_url is None and options.listen is None:
+        return Callback(None, "no callback can reach the harness: the target is external and neither --listen "
+                              "(where the harness's events host listens, HTTPS) nor --callback-url (its public "
+                              "https URL) was given")
     else:
         parsed = _host_port(options.listen or DEFAULT_LISTEN)
         if parsed is None:
             return Callback(None, "no callback can reach the harness: --listen must be HOST:PORT, "
                                   f"got {options.listen!r}")
-        tls, bind, public = None, parsed, options.callback_url
+        if options.callback_url is None and parsed[0] in _WILDCARDS:
+            return Callback(None, f"no callback can reach the harness: --listen {options.listen} binds every "
+                                  "interface, so give --callback-url, the https URL the target calls")
+        tls, trust = _listen_tls(options, parsed[0])
+        bind, public = parsed, options.callback_url
+    credentials = _credentials(options)
     try:
         listener = Listener(secrets_book=session.secrets, tls=tls, bind=bind, public_url=public,
-                            max_body_bytes=options.max_body_bytes, progress=announce).start()
+                            credentials=credentials, max_body_bytes=options.max_body_bytes, progress=announce).start()
     except ServerError as exc:
         return Callback(None, f"no callback can reach the harness: its events host could not start ({exc})")
     if not target.embedded:
-        announce(f"Events host for the target's callbacks: {listener.url} (listening on {listener.bound}, plain HTTP "
-                 f"behind your TLS endpoint); the target authenticates there with client id {CALLBACK_CLIENT_ID!r} "
-                 "and the callback secret given in the README (section Events)")
+        ids = " or ".join(repr(client_id) for client_id, _ in credentials)
+        secret = ("the secret in PACT_CALLBACK_CLIENT_SECRET" if options.callback_client_id
+                  else "the secret given in the README (section Events)")
+        announce(f"Events host for the target's callbacks: {listener.url} (listening on {listener.bound}, {trust}); "
+                 f"the target authenticates there with client id {ids} and {secret}")
     return Callback(listener)
+
+
+_WILDCARDS = frozenset({"0.0.0.0", "::", ""})
+
+
+def _credentials(options: RunOptions) -> tuple[tuple[str, str], ...]:
+    """--callback-client-id with PACT_CALLBACK_CLIENT_SECRET, else our pair and the official tool's."""
+    if options.callback_client_id and options.callback_client_secret is not None:
+        return ((options.callback_client_id, options.callback_client_secret.get_secret_value()),)
+    return DEFAULT_CALLBACK_CREDENTIALS
+
+
+def _listen_tls(options: RunOptions, host: str) -> tuple[ServerCertificate | RunCA | None, str]:
+    """How --listen serves: HTTPS with the user's certificate, or one of a kept CA; plain only when asked."""
+    if options.listen_plain:
+        return None, "plain HTTP behind your TLS endpoint (--listen-plain)"
+    if options.listen_cert is not None and options.listen_key is not None:
+        return ServerCertificate(options.listen_cert, options.listen_key), f"HTTPS with {options.listen_cert}"
+    names = [host, "127.0.0.1", "localhost"]
+    if options.callback_url is not None:
+        names.insert(0, urlsplit(options.callback_url).hostname or host)
+    ca = kept_ca(listen_ca_dir(), tuple(name for name in names if name not in _WILDCARDS))
+    return ca, f"HTTPS; the target must trust the CA file {ca.ca_pem}"
+
+
+def listen_ca_dir() -> Path:
+    """Where the events host's CA is kept across runs: $XDG_CACHE_HOME/pact-conformance/listen-tls."""
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "pact-conformance" / "listen-tls"
 
 
 def _loopback_tls(ca_pem: Path | None) -> ServerCertificate | None:

@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from _pytest.mark import KeywordMatcher  # pytest's own -k semantics, kept for names that are not case ids
+from _pytest.mark.expression import Expression
 
 from conformance.auth import AuthError
-from conformance.catalog import CaseSpec, spec_of
+from conformance.catalog import CaseSpec, selected_by, spec_of
 from conformance.client import BadBody, TargetError
 from conformance.config import ConfigError, RunOptions, build_settings
 from conformance.evidence import SecretBook
@@ -81,6 +83,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--pact-expired-token", help="an expired token of the target (or PACT_EXPIRED_TOKEN)")
     group.addoption("--pact-restricted-client-id", help="a second client granted nothing (secret: PACT_RESTRICTED_CLIENT_SECRET)")
     group.addoption("--pact-link-wait", type=float, help="seconds a pagination link must still work (PAGE-11)")
+    group.addoption("--pact-callback-url", help="https URL where the target reaches the harness's events host")
+    group.addoption("--pact-listen", help="HOST:PORT where the events host serves HTTPS")
+    group.addoption("--pact-listen-cert", help="PEM certificate the events host serves")
+    group.addoption("--pact-listen-key", help="PEM key of --pact-listen-cert")
+    group.addoption("--pact-listen-plain", action="store_true", default=None, help="events host in plain HTTP")
+    group.addoption("--pact-callback-client-id", help="the one callback client id (secret: PACT_CALLBACK_CLIENT_SECRET)")
+    group.addoption("--pact-strict", action="store_true", default=None, help="contested rules fail")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -108,6 +117,10 @@ def _standalone_context(config: pytest.Config) -> RunContext:
         "fuzz_budget": option("--pact-fuzz-budget"), "no_fuzz": option("--pact-no-fuzz"),
         "openapi": option("--pact-openapi"), "expired_token": option("--pact-expired-token"),
         "restricted_client_id": option("--pact-restricted-client-id"), "link_wait_s": option("--pact-link-wait"),
+        "callback_url": option("--pact-callback-url"), "listen": option("--pact-listen"),
+        "listen_cert": option("--pact-listen-cert"), "listen_key": option("--pact-listen-key"),
+        "listen_plain": option("--pact-listen-plain"), "callback_client_id": option("--pact-callback-client-id"),
+        "strict": option("--pact-strict"),
     }
     try:
         settings = build_settings(cli, os.environ)
@@ -142,8 +155,10 @@ def _selection(config: pytest.Config) -> RunContext | None:
     return context
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Deselect cases that do not apply to the selected version, profiles or official-only mode."""
+    """Deselect cases that do not apply to the selected version, profiles or official-only mode, or that -k
+    leaves out. -k is judged here, before pytest's own -k, so that case ids and official numbers select too."""
     case_items = [item for item in items if spec_of(item) is not None]
     if not case_items:
         return
@@ -151,13 +166,41 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     if context is None:  # plain pytest on cases/ without a target: the embedded host
         context = _standalone_context(config)
         config.stash[CONTEXT_KEY] = context
+    expression = _keyword_expression(config)
     keep, drop = [], []
     for item in items:
         case = spec_of(item)
-        (keep if case is None or context.wants(case) else drop).append(item)
+        wanted = case is None or context.wants(case)
+        if wanted and expression is not None:
+            wanted = expression.evaluate(_CaseMatcher(item, case))
+        (keep if wanted else drop).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+class _CaseMatcher:
+    """A -k name matches a case by catalogue (selected_by) or, as in pytest, as a substring of its keywords."""
+
+    def __init__(self, item: pytest.Item, case: CaseSpec | None) -> None:
+        self._keywords = KeywordMatcher.from_item(item)
+        self._case = case
+
+    def __call__(self, name: str, /, **kwargs: str | int | bool | None) -> bool:
+        return (self._case is not None and not kwargs and selected_by(self._case, name)) or self._keywords(name, **kwargs)
+
+
+def _keyword_expression(config: pytest.Config) -> Expression | None:
+    """The -k expression, taken over from pytest (whose own -k then has nothing left to do)."""
+    text = (config.option.keyword or "").strip()
+    if not text:
+        return None
+    try:
+        expression = Expression.compile(text)
+    except SyntaxError as exc:  # pytest's ParseError is a SyntaxError
+        raise pytest.UsageError(f"wrong -k expression {text!r}: {exc}") from None
+    config.option.keyword = ""
+    return expression
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

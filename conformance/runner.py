@@ -192,6 +192,8 @@ def run(settings: Settings, *, out: TextIO = sys.stdout) -> RunOutput:
                 exc.filename = exc.filename or str(report_dir)  # the one line names where the partial reports are
                 raise
             stops.finishing()
+            if context.session.auth.fallback_note:
+                run_notes.append(context.session.auth.fallback_note)
         finally:
             context.close()
         if code == pytest.ExitCode.NO_TESTS_COLLECTED or (code == 0 and not context.outcomes):

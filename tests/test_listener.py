@@ -125,7 +125,9 @@ def test_external_target_without_callback_url_has_no_listener(tmp_path: Path) ->
     assert callback.source == PLACEHOLDER_SOURCE
 
 
-def test_external_target_listens_where_told_and_announces_the_client_id(tmp_path: Path) -> None:
+def test_external_target_listens_where_told_and_announces_the_client_id(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))  # the events host's kept CA
     said: list[str] = []
     session = _session(tmp_path, embedded=False, callback_url="https://tunnel.example/pact", listen="127.0.0.1:0")
     callback = open_callback(session, announce=said.append)

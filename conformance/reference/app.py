@@ -62,6 +62,7 @@ class HostConfig:
     callback_verify: Any = True  # ssl.SSLContext trusting the requester, or True
     callback_delay_s: float = 0.05
     callback_hosts: frozenset[str] = frozenset({"127.0.0.1", "localhost", "::1"})  # where callbacks may go
+    callback_http: bool = False  # also call http sources (they are loopback only, callback_hosts): `serve`
     # Test hooks for the faulty-server collection (see conformance/reference/events.py).
     callback_copies: int = 1  # response events per accepted request (EVT-24: exactly one)
     callback_path: str = "/{major}/events"  # appended to the request's source (EVT-26)

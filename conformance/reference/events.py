@@ -79,8 +79,10 @@ class CallbackSender:
         await asyncio.sleep(self.config.callback_delay_s)
         source = str(request_event.get("source", "")).rstrip("/")
         parts = urlsplit(source)
-        if parts.scheme != "https" or not parts.hostname:  # EVT-25: validate source before calling it
-            LOG.info("not answering request %s: source %r is not an https URL", request_event.get("id"), source)
+        schemes = ("https", "http") if self.config.callback_http else ("https",)
+        if parts.scheme not in schemes or not parts.hostname:  # EVT-25: validate source before calling it
+            LOG.info("not answering request %s: source %r is not an %s URL", request_event.get("id"), source,
+                     " or ".join(schemes))
             return
         if parts.hostname.lower() not in self.config.callback_hosts:
             # The reference host is a local test and demo host: it never calls out beyond the allowed hosts,

@@ -17,6 +17,30 @@ from conformance.reference.tls import RunCA, make_run_ca
 AppWrapper = Callable[[Any], Any]
 
 
+def log_requests(app: Any, write: Callable[[str], None]) -> Any:
+    """ASGI middleware writing one line per answered request: method, path and query, status (for `serve`)."""
+
+    async def logged(scope: Any, receive: Any, send: Any) -> None:
+        if scope.get("type") != "http":
+            await app(scope, receive, send)
+            return
+        status = {"code": 0}
+
+        async def sending(message: Any) -> None:
+            if message.get("type") == "http.response.start":
+                status["code"] = int(message["status"])
+            await send(message)
+
+        try:
+            await app(scope, receive, sending)
+        finally:
+            query = scope.get("query_string", b"").decode("latin-1")
+            path = scope.get("path", "") + (f"?{query}" if query else "")
+            write(f"{scope.get('method', '?')} {path[:300]} → {status['code'] or 'no answer'}")
+
+    return logged
+
+
 class ReferenceHost:
     """Start with `with ReferenceHost(spec) as host:`; `host.target()` is ready to test.
 

@@ -56,6 +56,33 @@ def make_run_ca(hostnames: tuple[str, ...] = ("127.0.0.1", "localhost")) -> RunC
         with cert_pem.open("ab") as handle:
             handle.write(extra.bytes())
     server.private_key_pem.write_to_path(str(key_pem))
-    run_ca = RunCA(ca, directory, ca_pem, cert_pem, key_pem)
-    weakref.finalize(run_ca, shutil.rmtree, directory, ignore_errors=True)  # also at exit, whoever forgot it
+    return _removed_at_exit(RunCA(ca, directory, ca_pem, cert_pem, key_pem))
+
+
+def _removed_at_exit(run_ca: RunCA) -> RunCA:
+    """The RunCA's own folder goes when it is collected or at exit, whoever forgot to remove it."""
+    weakref.finalize(run_ca, shutil.rmtree, run_ca.directory, ignore_errors=True)
     return run_ca
+
+
+def kept_ca(directory: Path, hostnames: tuple[str, ...]) -> RunCA:
+    """A CA kept in `directory` across runs, with a fresh server certificate for `hostnames`.
+
+    The harness's events host serves HTTPS under it (--listen): a target configured once to trust
+    directory/ca.pem keeps trusting every later run. The CA key stays private to the user (0600).
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    ca_pem, ca_key = directory / "ca.pem", directory / "ca.key"
+    if ca_pem.is_file() and ca_key.is_file():
+        ca = trustme.CA.from_pem(ca_pem.read_bytes(), ca_key.read_bytes())
+    else:
+        ca = trustme.CA(organization_name="pact-gxd-conformance events host CA")
+        ca_key.touch(mode=0o600)
+        ca.private_key_pem.write_to_path(str(ca_key))
+        ca.cert_pem.write_to_path(str(ca_pem))
+    server = ca.issue_cert(*dict.fromkeys(hostnames))
+    own = Path(tempfile.mkdtemp(prefix="pact-conformance-listen-"))  # per run: parallel runs never collide
+    cert_pem, key_pem = own / "server.pem", own / "server.key"
+    cert_pem.write_bytes(b"".join(blob.bytes() for blob in server.cert_chain_pems))
+    server.private_key_pem.write_to_path(str(key_pem))
+    return _removed_at_exit(RunCA(ca, own, ca_pem, cert_pem, key_pem))  # remove() leaves the kept CA alone

@@ -44,7 +44,7 @@ CASE_TITLES_JA: dict[str, str] = {
     "ERR-NO-DATA": "不正なトークンまたは存在しない ID に対するエラー応答にフットプリントデータが含まれない",
     "ERR-STATUS-CODE-MATCH": "エラーコードが PACT のコードであり、HTTP ステータスと一致する",
     "EVT-ACCEPT-EMPTY-BODY": "受理されたイベントに 200 と空のボディで応答する",
-    "EVT-CALLBACK-ENVELOPE": "応答イベントが新しいイベント ID で {source}/{V}/events に送信される",
+    "EVT-CALLBACK-ENVELOPE": "応答イベントが新しいイベント ID で {source} または {source}/{V}/events に送信される",
     "EVT-DELIVERED-RETRIEVABLE": "イベントで配信されたフットプリントを GetFootprint で取得できる",
     "EVT-EXACTLY-ONE-RESPONSE": "受理されたリクエストのいずれにも 2 件以上のイベントで応答しない",
     "EVT-INVALID-TOKEN": "不正なトークンによるイベントが拒否される (400 または 401)",

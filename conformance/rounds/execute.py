@@ -27,7 +27,7 @@ from conformance.rounds.roster import Roster, Solution
 # Exit codes of `pact-conformance run` (conformance/cli.py).
 _EXIT_USAGE, _EXIT_UNREACHABLE = 2, 3
 _INHERITED_SECRETS = ("PACT_CLIENT_ID", "PACT_CLIENT_SECRET", "PACT_EXPIRED_TOKEN", "PACT_RESTRICTED_CLIENT_ID",
-                      "PACT_RESTRICTED_CLIENT_SECRET")
+                      "PACT_RESTRICTED_CLIENT_SECRET", "PACT_CALLBACK_CLIENT_SECRET")
 
 
 def _now() -> str:
@@ -41,6 +41,7 @@ def command_for(solution: Solution, report_dir: Path, gxd_bom: Path | None = Non
     flags = {"--base-url": solution.base_url, "--auth-url": solution.auth_url, "--ca-cert": solution.ca_cert,
              "--callback-url": solution.callback_url, "--listen": solution.listen, "--timeout": solution.timeout_s,
              "--event-timeout": solution.event_timeout_s, "-k": solution.select,
+             "--callback-client-id": solution.callback_client_id,
              "--gxd-bom": gxd_bom if "gxd" in solution.profiles else None}
     for flag, value in flags.items():
         if value is not None:
@@ -51,6 +52,8 @@ def command_for(solution: Solution, report_dir: Path, gxd_bom: Path | None = Non
         command.append("--insecure-tls")
     if solution.no_fuzz:
         command.append("--no-fuzz")
+    if solution.listen_plain:
+        command.append("--listen-plain")
     return command
 
 
@@ -58,7 +61,7 @@ def credential_variables(roster: Roster) -> frozenset[str]:
     """Every environment variable the roster names for credentials: no child run sees another's."""
     return frozenset(name for s in roster.solutions for name in (
         s.client_id_env, s.client_secret_env, s.expired_token_env, s.restricted_client_id_env,
-        s.restricted_client_secret_env) if name)
+        s.restricted_client_secret_env, s.callback_client_secret_env) if name)
 
 
 def _child_env(solution: Solution, env: Mapping[str, str], secrets: SecretBook,
@@ -68,7 +71,8 @@ def _child_env(solution: Solution, env: Mapping[str, str], secrets: SecretBook,
     named = {"PACT_CLIENT_ID": solution.client_id_env, "PACT_CLIENT_SECRET": solution.client_secret_env,
              "PACT_EXPIRED_TOKEN": solution.expired_token_env,
              "PACT_RESTRICTED_CLIENT_ID": solution.restricted_client_id_env,
-             "PACT_RESTRICTED_CLIENT_SECRET": solution.restricted_client_secret_env}
+             "PACT_RESTRICTED_CLIENT_SECRET": solution.restricted_client_secret_env,
+             "PACT_CALLBACK_CLIENT_SECRET": solution.callback_client_secret_env}
     for variable, source in named.items():
         if source is None:
             continue
@@ -80,6 +84,8 @@ def _child_env(solution: Solution, env: Mapping[str, str], secrets: SecretBook,
         secrets.add_client(child["PACT_CLIENT_ID"], child["PACT_CLIENT_SECRET"])
     if "PACT_EXPIRED_TOKEN" in child:
         secrets.add(child["PACT_EXPIRED_TOKEN"], "bearer-token")
+    if solution.callback_client_id and "PACT_CALLBACK_CLIENT_SECRET" in child:
+        secrets.add_client(solution.callback_client_id, child["PACT_CALLBACK_CLIENT_SECRET"])
     if "PACT_RESTRICTED_CLIENT_ID" in child and "PACT_RESTRICTED_CLIENT_SECRET" in child:
         secrets.add_client(child["PACT_RESTRICTED_CLIENT_ID"], child["PACT_RESTRICTED_CLIENT_SECRET"])
     return child

@@ -40,6 +40,9 @@ class Solution(BaseModel):
     insecure_tls: bool = False
     callback_url: str | None = None
     listen: str | None = None
+    listen_plain: bool = False
+    callback_client_id: str | None = None  # the one pair its events host accepts (default: the well-known ones)
+    callback_client_secret_env: str | None = None
     timeout_s: float | None = Field(default=None, gt=0)
     event_timeout_s: float | None = Field(default=None, gt=0)
     select: str | None = None

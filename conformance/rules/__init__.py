@@ -14,6 +14,7 @@ from functools import cache
 # A module import, not `from conformance.schemas import ...`: conformance.schemas imports
 # conformance.rules.finding, which runs this file first.
 from conformance import schemas
+from conformance.rules.contested import apply_contested
 from conformance.rules.finding import AREAS, Finding, Severity
 from conformance.rules.registry import RuleSpec, rules_for
 
@@ -23,17 +24,19 @@ _log = logging.getLogger(__name__)
 _MAX_ID_LENGTH = 100
 
 
-def check_footprint(footprint: object, spec: str, profiles: Iterable[str] = ()) -> list[Finding]:
+def check_footprint(footprint: object, spec: str, profiles: Iterable[str] = (), *, strict: bool = False) -> list[Finding]:
     """Schema findings and rule findings for one footprint of `spec`, each tagged with the footprint id.
 
     A SCHEMA finding at a pointer where a rule already reported an ERROR is
-    dropped: the rule's message says more about the same problem.
+    dropped: the rule's message says more about the same problem. Findings of
+    contested rules (rules/contested.py) are warnings unless `strict`.
     """
     findings = schemas.validate_schema(footprint, spec)
     if isinstance(footprint, dict):
         rule_findings = _run_rules(_rules(spec, frozenset(profiles)), footprint, spec)
         covered = {finding.pointer for finding in rule_findings if finding.severity is Severity.ERROR}
         findings = [finding for finding in findings if finding.pointer not in covered] + rule_findings
+    findings = apply_contested(findings, spec, strict)
     footprint_id = _footprint_id(footprint)
     if footprint_id is None:
         return findings

@@ -77,6 +77,17 @@ class Bom:
         return [e.buyer_product_id for e in self.entries if e.buyer_product_id not in supplied]
 
 
+def served_part(bom: Bom, served: set[str]) -> tuple[Bom, list[BomEntry]]:
+    """The entries whose buyer and every input are products the target itself serves, and the rest.
+
+    Without a bill of materials for a foreign target, the fixture BOM may only link what the target's
+    own data holds: a buyer whose suppliers it does not serve is not its chain to be judged on.
+    """
+    linked = [e for e in bom.entries
+              if e.buyer_product_id in served and all(link.supplier_product_id in served for link in e.inputs)]
+    return Bom(tuple(linked)), [e for e in bom.entries if e not in linked]
+
+
 def _bom_decimal(value: object, where: str) -> Decimal:
     parsed = parse_decimal(value)
     if parsed is None or parsed < 0:

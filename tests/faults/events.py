@@ -198,8 +198,8 @@ FAULTS = [
     Fault("callback-wrong-credentials", "the host authenticates at the requester with wrong credentials (AUTH-R1)",
           kills=REQUEST_CASES, specs=("3.0",), overrides={"callback_client_secret": "not-the-agreed-secret"},
           options=SHORT_WAIT),
-    Fault("callback-to-bare-source", "the host POSTs its answer to {source} instead of {source}/{V}/events (EVT-26)",
-          kills=frozenset({"EVT-CALLBACK-ENVELOPE"}), overrides={"callback_path": ""}),
+    Fault("callback-to-other-path", "the host POSTs its answer neither to {source} nor to {source}/{V}/events "
+          "(EVT-26, A-27)", kills=frozenset({"EVT-CALLBACK-ENVELOPE"}), overrides={"callback_path": "/{major}/event"}),
     Fault("callback-json-media-type", "the v3 answer event is sent as application/json (EVT-26)",
           kills=REQUEST_CASES, specs=("3.0",), overrides={"callback_content_type": "application/json"}),
     Fault("callback-other-request-id", "the answer's requestEventId is not the request's id (EVT-30)",
