@@ -20,6 +20,7 @@ from conformance.baseline import compare, load_baseline
 from conformance.config import ConfigError, Settings
 from conformance.evidence import SecretBook
 from conformance.plugin import CONTEXT_KEY, GXD_FOOTPRINTS_FILE, SHARED_GXD_FOOTPRINTS, RunContext
+from conformance.pytest_args import case_args, case_plugins
 from conformance.reference.host import ReferenceHost
 from conformance.report import write_reports
 from conformance.report.labels import case_title, labels_for
@@ -164,14 +165,8 @@ def run(settings: Settings, *, out: TextIO = sys.stdout) -> RunOutput:
                   + (f" (profiles: {', '.join(sorted(target.profiles))})" if target.profiles else ""), file=out)
             if target.insecure_tls:
                 print("WARNING: TLS verification is OFF (--insecure-tls); this is recorded in the report", file=out)
-        args = [
-            str(CASES_DIR), "-p", "no:terminal", "-p", "no:cacheprovider", "-p", "no:randomly",
-            "--rootdir", str(CASES_DIR.parent), "-o", "addopts=", "-o", "testpaths=",
-            f"--alluredir={report_dir / 'allure-results'}", "--clean-alluredir", "--allure-no-capture",
-        ]
-        if settings.options.select:
-            args += ["-k", settings.options.select]
-        code = pytest.main(args, plugins=[_Inject(context)])
+        args = case_args(CASES_DIR, report_dir / "allure-results", settings.options.select)
+        code = pytest.main(args, plugins=[*case_plugins(), _Inject(context)])
     finally:
         context.close()
     if code == pytest.ExitCode.NO_TESTS_COLLECTED or (code == 0 and not context.outcomes):
