@@ -17,8 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from conformance import __version__
-from conformance.config import FAIL_ON_CHOICES, ConfigError, build_settings
-from conformance.report.labels import labels_for
+from conformance.usage import FAIL_ON_CHOICES, ConfigError
 from conformance.versions import DEFAULT_SPEC, SPEC_VERSIONS
 
 if TYPE_CHECKING:
@@ -116,6 +115,8 @@ def _die(message: str, code: int, err: TextIO) -> int:
 
 
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from conformance.config import build_settings
+    from conformance.report.labels import labels_for
     from conformance.runner import RunError, TargetUnreachable, run
 
     cli = {key: value for key, value in vars(args).items() if key != "command"}

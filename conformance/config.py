@@ -15,15 +15,11 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
+from conformance.usage import FAIL_ON_CHOICES, ConfigError
 from conformance.versions import DEFAULT_SPEC, SPEC_VERSIONS
 
 KNOWN_PROFILES: frozenset[str] = frozenset({"gxd"})
 DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
-FAIL_ON_CHOICES = ("nonconformant", "regression")
-
-
-class ConfigError(Exception):
-    """A user mistake in settings; its message is the one line shown to the user."""
 
 
 def _check_url(value: str | None, name: str, schemes: tuple[str, ...] = ("https", "http")) -> str | None:
