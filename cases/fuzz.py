@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import shlex
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -20,8 +21,11 @@ from conformance.catalog import case, spec_of
 from conformance.client import TargetError
 from conformance.evidence import EvidenceLog, Exchange
 from conformance.expect import fail
-from conformance.fuzz import Check, FuzzReport, FuzzSetupError, FuzzStage, Problem, fuzz_settings
+from conformance.fuzz_options import Check, FuzzSetupError, fuzz_settings
 from conformance.plugin import RunContext
+
+if TYPE_CHECKING:  # conformance.fuzz loads schemathesis and hypothesis: imported only once a stage is made
+    from conformance.fuzz import FuzzReport, FuzzStage, Problem
 
 STAGE_KEY = "fuzz_stage"
 SHOWN_IN_MESSAGE = 3
@@ -34,6 +38,8 @@ def _stage(context: RunContext) -> FuzzStage:
         settings = fuzz_settings(context.options, context.run_id)
         if not settings.enabled:
             pytest.skip("fuzzing is disabled (--no-fuzz)")
+        from conformance.fuzz import FuzzStage
+
         try:
             stage = FuzzStage(context.session, settings)
         except FuzzSetupError as exc:

@@ -20,11 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from conformance import __version__
-from conformance.config import (
-    DEFAULT_MAX_PAGES, DEFAULT_RUN_TIMEOUT_S, FAIL_ON_CHOICES, ConfigError, build_settings, check_writable_dir,
-)
-from conformance.reference.tls import kept_ca
-from conformance.report.labels import labels_for
+from conformance.usage import DEFAULT_MAX_PAGES, DEFAULT_RUN_TIMEOUT_S, FAIL_ON_CHOICES, ConfigError
 from conformance.versions import DEFAULT_SPEC, SPEC_VERSIONS
 
 if TYPE_CHECKING:
@@ -176,6 +172,8 @@ def _die(message: str, code: int, err: TextIO) -> int:
 
 
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from conformance.config import build_settings, check_writable_dir
+    from conformance.report.labels import labels_for
     from conformance.runner import RunError, TargetUnreachable, run
 
     cli = {key: value for key, value in vars(args).items() if key != "command"}
@@ -243,6 +241,7 @@ def _exit_code(result: RunResult, fail_on: str) -> int:
 
 def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from conformance.reference.host import ReferenceHost, log_requests
+    from conformance.reference.tls import kept_ca
     from conformance.reference.server import ServerError
 
     spec = args.spec if args.spec != "all" else DEFAULT_SPEC
@@ -317,6 +316,7 @@ def _trust_words(args: argparse.Namespace) -> str:
 
 def _listen_ca(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from conformance.listener import listen_ca_dir
+    from conformance.reference.tls import kept_ca
 
     print(kept_ca(listen_ca_dir(), ("127.0.0.1", "localhost")).ca_pem, file=out)
     return EXIT_OK

@@ -19,18 +19,12 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
+from conformance.usage import DEFAULT_MAX_PAGES, DEFAULT_RUN_TIMEOUT_S, FAIL_ON_CHOICES, ConfigError
 from conformance.versions import DEFAULT_SPEC, SPEC_VERSIONS
 
 KNOWN_PROFILES: frozenset[str] = frozenset({"gxd"})
 DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
 MAX_CONFIG_BYTES = 1024 * 1024
-DEFAULT_MAX_PAGES = 50  # pages per pagination walk; most cases need a sample, a completeness check says when cut
-DEFAULT_RUN_TIMEOUT_S = 15 * 60.0  # the whole run ends, interrupted with a partial report, after this
-FAIL_ON_CHOICES = ("nonconformant", "regression")
-
-
-class ConfigError(Exception):
-    """A user mistake in settings; its message is the one line shown to the user."""
 
 
 def _shown(value: str) -> str:

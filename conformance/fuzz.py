@@ -38,7 +38,6 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from enum import Enum
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, Literal
@@ -67,6 +66,7 @@ from schemathesis.specs.openapi.checks import (
 
 from conformance.client import PactClient, Response, TargetError, basic_credentials, same_origin
 from conformance.evidence import EvidenceLog, Exchange, SecretBook, excerpt
+from conformance.fuzz_options import DEFAULT_BUDGET, Check, FuzzSettings, FuzzSetupError, derive_seed, fuzz_settings
 from conformance.rules import check_footprint
 from conformance.rules.contested import uncontested
 from conformance.rules.finding import Severity
@@ -74,7 +74,6 @@ from conformance.schemas import openapi_document
 from conformance.session import TargetSession, ssl_context
 from conformance.versions import VERSIONS
 
-DEFAULT_BUDGET = 6  # generated requests per operation: the stage stays within a few seconds on a small machine
 SAFE_EVENT_SOURCE = "//pact-conformance.invalid/fuzz"  # an event source no host can call back (RFC 6761)
 EVENT_CONTENT_TYPE = "application/cloudevents+json; charset=UTF-8"
 EXCERPT_CHARS = 600
@@ -93,55 +92,8 @@ Role = Literal["authenticate", "discovery", "list", "get", "events", "other"]
 PROTECTED: frozenset[str] = frozenset({"list", "get", "events", "other"})
 
 
-class Check(str, Enum):
-    """What a problem broke; each FUZZ-* case judges some of these."""
-
-    SERVER_ERROR = "no server error"
-    STATUS = "status code documented"
-    BODY_SCHEMA = "2xx body valid against the schema"
-    FOOTPRINT_RULES = "footprints pass the data-model rules"
-    CONTENT_TYPE = "Content-Type documented"
-    ERROR_BODY = "error body in the spec's shape"
-    AUTH = "invalid credentials refused"
-    AUTH_MISSING = "missing credentials refused"
-
-
-class FuzzSetupError(Exception):
-    """The document cannot be used for fuzzing (unreadable, not OpenAPI, no operation)."""
-
-
 class _TargetSilent(Exception):
     """The target stopped answering: the part ends instead of waiting out every request's timeout."""
-
-
-@dataclass(frozen=True)
-class FuzzSettings:
-    """How to fuzz; `fuzz_settings` reads it from the run options."""
-
-    enabled: bool = True
-    seed: int = 0
-    seed_origin: str = "--seed"
-    budget: int = DEFAULT_BUDGET
-    openapi: Path | None = None
-
-
-def derive_seed(text: str) -> int:
-    """A 32-bit seed from a text (the run id), so an unseeded run is reproducible from its report."""
-    return int(hashlib.sha256(text.encode()).hexdigest()[:8], 16)
-
-
-def fuzz_settings(options: object, run_id: str | None = None) -> FuzzSettings:
-    """Settings from the RunOptions fields fuzz_seed, fuzz_budget, no_fuzz and openapi; defaults when absent."""
-    seed = getattr(options, "fuzz_seed", None)
-    budget = getattr(options, "fuzz_budget", None)
-    openapi = getattr(options, "openapi", None)
-    origin = "--seed"
-    if seed is None:
-        run_id = run_id or uuid.uuid4().hex[:12]
-        seed, origin = derive_seed(run_id), f"derived from run id {run_id}"
-    return FuzzSettings(enabled=not getattr(options, "no_fuzz", False), seed=int(seed), seed_origin=origin,
-                        budget=int(budget) if budget is not None else DEFAULT_BUDGET,
-                        openapi=Path(openapi) if openapi is not None else None)
 
 
 @dataclass(frozen=True)

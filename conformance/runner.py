@@ -21,6 +21,7 @@ from conformance.baseline import Baseline, compare, load_baseline
 from conformance.config import ConfigError, Settings
 from conformance.evidence import SecretBook
 from conformance.plugin import CONTEXT_KEY, GXD_FOOTPRINTS_FILE, SHARED_GXD_FOOTPRINTS, RunContext
+from conformance.pytest_args import case_args, case_plugins
 from conformance.reference.host import ReferenceHost
 from conformance.report import write_reports
 from conformance.report.labels import case_title, labels_for
@@ -176,16 +177,10 @@ def run(settings: Settings, *, out: TextIO = sys.stdout) -> RunOutput:
                       + (f" (profiles: {', '.join(sorted(target.profiles))})" if target.profiles else ""), file=out)
                 if target.insecure_tls:
                     print("WARNING: TLS verification is OFF (--insecure-tls); this is recorded in the report", file=out)
-            args = [
-                str(CASES_DIR), "-p", "no:terminal", "-p", "no:cacheprovider", "-p", "no:randomly",
-                "--rootdir", str(CASES_DIR.parent), "-o", "addopts=", "-o", "testpaths=",
-                f"--alluredir={report_dir / 'allure-results'}", "--clean-alluredir", "--allure-no-capture",
-            ]
-            if settings.options.select:
-                args += ["-k", settings.options.select]
+            args = case_args(CASES_DIR, report_dir / "allure-results", settings.options.select)
             inject = _Inject(context)
             try:
-                code = pytest.main(args, plugins=[inject])
+                code = pytest.main(args, plugins=[*case_plugins(), inject])
                 if inject.os_error is not None:
                     raise inject.os_error
             except OSError as exc:
