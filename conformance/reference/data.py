@@ -12,7 +12,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-FIXTURES_DIR = Path(__file__).resolve().parents[2] / "fixtures"
+
+
+def _fixtures_dir() -> Path:
+    """fixtures/ of the checkout, or the copy an installed wheel carries (conformance/_fixtures, see setup.py)."""
+    packaged = Path(__file__).resolve().parents[1] / "_fixtures"
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "fixtures"
+
+
+FIXTURES_DIR = _fixtures_dir()
 DEFAULT_GXD_BOM = FIXTURES_DIR / "gxd" / "bom.json"  # the fixture chain the reference host serves
 V3_FILTERS = ("productId", "companyId", "geography", "classification", "validOn", "validAfter", "validBefore", "status")
 
