@@ -126,7 +126,11 @@ class _Body(NamedTuple):
 
 
 class _NotAnswering:
-    """Consecutive requests without a complete answer, per origin and per resource (origin, path, query).
+    """Consecutive requests without a complete answer, per origin, per path and per resource (path and query).
+
+    Any answer resets its origin's streak, but an answer on one path never resets another path's: a host
+    that answers its token endpoint but drips every listing (whatever the query) is found not answering
+    on the listing's path.
 
     After SILENT_AFTER_TIMEOUTS in a row the key is blocked for RETRY_AFTER_S: a silent or endlessly
     streaming target costs a few timeouts, not one per request of every case. After that one request
@@ -221,11 +225,16 @@ class PactClient:
         deadline = started + self.timeout_s * 3
         origin = _origin(str(request.url))
         parts = urlsplit(str(request.url))
-        resource = origin + parts.path + (f"?{parts.query}" if parts.query else "")
+        path = origin + parts.path
+        resource = path + (f"?{parts.query}" if parts.query else "")
         if self._silent.blocked(origin):
             return self._fail(exchange, started, (
                 f"not sent: the last {SILENT_AFTER_TIMEOUTS} requests to {origin} got no complete answer within the "
                 f"timeout ({self.timeout_s:g} s); the target is treated as not answering for {RETRY_AFTER_S:g} s"))
+        if self._silent.blocked(path):
+            return self._fail(exchange, started, (
+                f"not sent: the last {SILENT_AFTER_TIMEOUTS} requests to {path} got no complete answer within the "
+                f"timeout ({self.timeout_s:g} s); it is treated as not answering for {RETRY_AFTER_S:g} s"))
         if self._silent.blocked(resource):
             return self._fail(exchange, started, (
                 f"not sent: the last {SILENT_AFTER_TIMEOUTS} responses from {resource} never finished within "
@@ -234,8 +243,8 @@ class PactClient:
             with socket_deadline(deadline):  # headers trickled a byte at a time still end by the deadline
                 response = self._http.send(request, stream=True)
         except httpx.TimeoutException:
-            self._silent.record(origin, unanswered=True)
-            self._silent.record(resource, unanswered=True)
+            for key in (origin, path, resource):
+                self._silent.record(key, unanswered=True)
             if time.monotonic() < deadline:
                 return self._fail(exchange, started, f"no response within {self.timeout_s:g} s (timeout)")
             return self._fail(exchange, started, f"response headers still incomplete after {self.timeout_s * 3:g} s; "
@@ -247,8 +256,8 @@ class PactClient:
                 body = self._read_capped(response, deadline)
         finally:
             response.close()
-        self._silent.record(origin, unanswered=body.unfinished)
-        self._silent.record(resource, unanswered=body.unfinished)
+        for key in (origin, path, resource):
+            self._silent.record(key, unanswered=body.unfinished)
         self._record_response(exchange, response, body.data, body.truncated, started, body.error)
         if body.error:
             raise TargetError(body.error)

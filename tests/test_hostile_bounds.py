@@ -7,26 +7,35 @@ Limits are set small through options so the tests are quick; nothing here assert
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 import signal
 import subprocess
 import sys
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
+import httpx
 import pytest
-from starlette.responses import JSONResponse
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
 
 from conformance.coverage import load_cases
 from conformance.evidence import MAX_EVIDENCE_CHARS, MAX_EXCHANGES_KEPT, MAX_NOTES_KEPT, EvidenceLog, Exchange, SecretBook
 from conformance.cli import main
-from conformance.client import _Progress
+from conformance.client import SILENT_AFTER_TIMEOUTS, PactClient, TargetError, _Progress
+from conformance.listener import (
+    CALLBACK_CLIENT_ID, CALLBACK_CLIENT_SECRET, MAX_EVENT_BYTES, MAX_EVENTS, MAX_TOKENS, Listener,
+)
 from conformance.report.summary_md import summary_markdown
 from conformance.report_dir import claim_report_dir
+from conformance.reference.server import ThreadedServer
 from conformance.results import CaseOutcome, Outcome, RunResult, Verdict
 from tests.faults import all_faults
 from tests.faults.model import Fault
@@ -193,3 +202,95 @@ def test_evidence_is_capped_in_bytes_too() -> None:
     kept = sum(len(e.request_headers["link"]) for e in log.exchanges)
     assert kept <= MAX_EVIDENCE_CHARS + 100_000 and len(log.exchanges) < MAX_EXCHANGES_KEPT
     assert any("more exchanges not kept" in n for n in log.notes)
+
+
+# Finding 7: the events host is bounded in body size, events, tokens and kept records.
+_FLOODED_LISTENER = """
+import sys
+from conformance.evidence import SecretBook
+from conformance.listener import Listener
+with Listener(secrets_book=SecretBook(), tls=None) as listener:
+    print(listener.url, flush=True)
+    sys.stdin.readline()
+    hwm = next(line for line in open('/proc/self/status') if line.startswith('VmHWM')).split()[1]
+    print(len(listener.received()), listener.not_kept, hwm, flush=True)
+"""
+
+
+def _post(url: str, **kwargs: Any) -> int | None:
+    """The status, or None when the host closed the connection while the body was still being sent."""
+    try:
+        return httpx.post(url, timeout=30, **kwargs).status_code
+    except httpx.HTTPError:
+        return None
+
+
+def test_a_flood_of_events_and_tokens_is_bounded() -> None:
+    child = subprocess.Popen([sys.executable, "-c", _FLOODED_LISTENER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             text=True, cwd=ROOT)
+    assert child.stdin is not None and child.stdout is not None
+    try:
+        url = child.stdout.readline().strip()
+        big = b"{" + b" " * int(9.5 * 1024 * 1024) + b"}"
+        assert _post(f"{url}/3/events", content=b"{}") == 401
+        unauthenticated = {_post(f"{url}/3/events", content=big) for _ in range(16)}
+        assert unauthenticated <= {401, None}
+        statuses = [_post(f"{url}/auth/token", data={"grant_type": "client_credentials"},
+                          auth=(CALLBACK_CLIENT_ID, CALLBACK_CLIENT_SECRET)) for _ in range(MAX_TOKENS + 10)]
+        assert statuses == [200] * MAX_TOKENS + [429] * 10
+        assert _issued_token(url) is None  # the bound holds for every later request
+    finally:
+        child.stdin.write("\n")
+        child.stdin.flush()
+        kept, not_kept, hwm_kib = (int(part) for part in child.stdout.readline().split())
+        child.wait(timeout=30)
+    assert kept + not_kept == 1 + 16 + MAX_TOKENS + 10 + 1
+    print(f"events host peak RSS {hwm_kib / 1024:.0f} MiB")
+    assert hwm_kib / 1024 < 200, f"peak RSS {hwm_kib / 1024:.0f} MiB"
+
+
+def _issued_token(url: str) -> str | None:
+    response = httpx.post(f"{url}/auth/token", data={"grant_type": "client_credentials"},
+                          auth=(CALLBACK_CLIENT_ID, CALLBACK_CLIENT_SECRET))
+    return response.json().get("access_token") if response.status_code == 200 else None
+
+
+def test_authenticated_events_are_bounded_in_size_and_count() -> None:
+    book = SecretBook()
+    with Listener(secrets_book=book, tls=None) as listener:
+        token = _issued_token(listener.url)
+        headers = {"Authorization": f"Bearer {token}"}
+        assert _post(f"{listener.url}/3/events", content=b"x" * (MAX_EVENT_BYTES + 1), headers=headers) in (413, None)
+        statuses = [_post(f"{listener.url}/3/events", content=b"{}", headers=headers) for _ in range(MAX_EVENTS + 5)]
+    assert statuses.count(200) == MAX_EVENTS - 1 and statuses[-5:] == [429] * 5
+    assert len(book.values()) < 20  # the credentials, their spellings and one token
+
+
+# Minor: an answered token request does not reset the "not answering" streak of a dripping listing.
+def _dripping_listing() -> Starlette:
+    async def token(request: Request) -> Response:
+        return JSONResponse({"access_token": "t", "token_type": "bearer", "expires_in": 3600})
+
+    async def drip() -> AsyncIterator[bytes]:
+        yield b'{"data": ['
+        while True:
+            await asyncio.sleep(0.05)
+            yield b" "
+
+    async def listing(request: Request) -> Response:
+        return StreamingResponse(drip(), media_type="application/json")
+
+    return Starlette(routes=[Route("/auth/token", token, methods=["POST"]), Route("/2/footprints", listing)])
+
+
+def test_a_dripping_path_is_not_answering_whatever_other_paths_answer() -> None:
+    log = EvidenceLog(SecretBook())
+    with ThreadedServer(_dripping_listing(), tls=None) as server:
+        client = PactClient(secrets=log.secrets, verify=True, timeout_s=0.2, max_body_bytes=1024, evidence=lambda: log)
+        for limit in range(1, SILENT_AFTER_TIMEOUTS + 1):  # each query once: only the path's streak grows
+            with pytest.raises(TargetError, match="still streaming"):
+                client.request("GET", f"{server.url}/2/footprints", params={"limit": str(limit)})
+            assert client.request("POST", f"{server.url}/auth/token").status == 200
+        with pytest.raises(TargetError, match="not sent"):
+            client.request("GET", f"{server.url}/2/footprints", params={"limit": "99"})
+        client.close()
