@@ -27,7 +27,9 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from conformance.coverage import load_cases
-from conformance.evidence import MAX_EVIDENCE_CHARS, MAX_EXCHANGES_KEPT, MAX_NOTES_KEPT, EvidenceLog, Exchange, SecretBook
+from conformance.evidence import (
+    MAX_EVIDENCE_CHARS, MAX_EXCHANGES_KEPT, MAX_FINDINGS_KEPT, MAX_NOTES_KEPT, EvidenceLog, Exchange, SecretBook,
+)
 from conformance.cli import main
 from conformance.client import SILENT_AFTER_TIMEOUTS, PactClient, TargetError, _Progress
 from conformance.listener import (
@@ -294,3 +296,27 @@ def test_a_dripping_path_is_not_answering_whatever_other_paths_answer() -> None:
         with pytest.raises(TargetError, match="not sent"):
             client.request("GET", f"{server.url}/2/footprints", params={"limit": "99"})
         client.close()
+
+
+def test_findings_per_case_are_capped_with_a_count() -> None:
+    log = EvidenceLog(SecretBook())
+    log.findings.extend({"rule": "DM-01", "n": n} for n in range(MAX_FINDINGS_KEPT + 7))
+    log.findings.append({"rule": "DM-02"})
+    assert len(log.findings) == MAX_FINDINGS_KEPT
+    assert any(n.startswith("8 more findings not kept") for n in log.notes)
+
+
+# Another stop: the reader of stdout goes away (`run | head`); the run goes on and writes its report.
+def test_a_closed_stdout_does_not_end_the_run(tmp_path: Path) -> None:
+    report_dir = tmp_path / "r"
+    process = subprocess.Popen([sys.executable, "-m", "conformance.cli", "run", "--report-dir", str(report_dir),
+                                "-k", "pagination", "--no-fuzz"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               cwd=ROOT)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.readline()
+    process.stdout.close()  # as `head -1` does
+    err = process.stderr.read().decode()
+    process.wait(timeout=120)
+    assert "Traceback" not in err and "INTERNALERROR" not in err, err[-2000:]
+    assert process.returncode == 0
+    assert json.loads((report_dir / "report.json").read_text())["verdict"] == "conformant"
