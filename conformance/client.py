@@ -32,6 +32,7 @@ MAX_JSON_DEPTH = 200
 SILENT_AFTER_TIMEOUTS = 3
 RETRY_AFTER_S = 30.0
 HEAD_BYTES = 64 * 1024  # what is kept of a body that exceeds the size cap
+MAX_WALK_BYTES = 16 * 1024 * 1024  # page bodies one pagination walk reads (its footprints are held while it runs)
 
 
 class TargetError(Exception):
@@ -389,18 +390,25 @@ def iter_pages(
     Stops (calling on_stop with the reason) on: a repeated link (cycle), pages that
     repeat footprints already listed instead of new ones (a fresh link to the same
     page each time), a link to another origin (credentials are never sent there),
-    more than max_pages pages, or a page that is not a JSON object with a `data` array.
+    more than max_pages pages or MAX_WALK_BYTES of them, or a page that is not a
+    JSON object with a `data` array.
     """
     url: str | None = first_url
     seen: set[str] = set()
     progress = _Progress()
     number = 0
+    held = 0  # body bytes of the pages so far: the caller holds their footprints
     while url is not None:
         number += 1
         if number > max_pages:
             on_stop(f"pagination stopped after {max_pages} pages (loop guard)")
             return
+        if held > MAX_WALK_BYTES:
+            on_stop(f"pagination stopped after {number - 1} pages: they hold {held // 1024} KiB, more than a walk "
+                    f"keeps ({MAX_WALK_BYTES // 1024} KiB, memory guard)")
+            return
         response = client.request("GET", url, token=token, params=params if number == 1 else None)
+        held += len(response.body)
         seen.add(response.url)
         body = response.json() if response.status in (200, 202) else None
         data = body.get("data") if isinstance(body, dict) else None

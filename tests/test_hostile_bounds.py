@@ -1,7 +1,8 @@
 """A run stays bounded whatever the target or the environment does: it ends, keeps its report and claims its folder.
 
 Each test here failed before its bound existed: an endless pagination, a flooded events host, a
-SIGTERM or SIGHUP, two runs sharing one report folder, an interrupted run shown as conformant per part.
+SIGTERM or SIGHUP, a closed stdout, two runs sharing one report folder, an interrupted run shown
+as conformant per part, a dripping listing hidden by answered token requests.
 Limits are set small through options so the tests are quick; nothing here asserts on time.
 """
 
@@ -26,19 +27,20 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from conformance.cli import main
+from conformance.client import SILENT_AFTER_TIMEOUTS, PactClient, TargetError, _Progress, iter_pages
 from conformance.coverage import load_cases
 from conformance.evidence import (
     MAX_EVIDENCE_CHARS, MAX_EXCHANGES_KEPT, MAX_FINDINGS_KEPT, MAX_NOTES_KEPT, EvidenceLog, Exchange, SecretBook,
 )
-from conformance.cli import main
-from conformance.client import SILENT_AFTER_TIMEOUTS, PactClient, TargetError, _Progress
 from conformance.listener import (
     CALLBACK_CLIENT_ID, CALLBACK_CLIENT_SECRET, MAX_EVENT_BYTES, MAX_EVENTS, MAX_TOKENS, Listener,
 )
+from conformance.reference.server import ThreadedServer
 from conformance.report.summary_md import summary_markdown
 from conformance.report_dir import claim_report_dir
-from conformance.reference.server import ThreadedServer
 from conformance.results import CaseOutcome, Outcome, RunResult, Verdict
+from conformance.session import ssl_context
 from tests.faults import all_faults
 from tests.faults.model import Fault
 from tests.harness import faulty_host, run_host
@@ -124,9 +126,9 @@ def test_a_report_dir_with_a_report_needs_overwrite(tmp_path: Path, capsys: pyte
 
 
 # Finding 6: a fresh `next` link on every page ends in a failed PAGE-TERMINATES, with a bounded walk.
-def _counting(wrap: Callable[[Any], Any] | None, calls: list[str]) -> Callable[[Any], Any]:
+def _counting(wrap: Callable[..., Any] | None, calls: list[str], **settings: Any) -> Callable[[Any], Any]:
     def wrapped(app: Any) -> Any:
-        inner = wrap(app) if wrap else app
+        inner = wrap(app, **settings) if wrap else app
 
         async def count(scope: Any, receive: Any, send: Any) -> None:
             if scope.get("type") == "http" and scope["path"].endswith("/footprints"):
@@ -167,8 +169,8 @@ def test_new_footprints_on_every_page_end_at_max_pages(tmp_path: Path) -> None:
     assert walked and len(calls) <= 5 * (len(output.result.cases) + 1) + 10
 
 
-def _endless_footprints(app: Any) -> Any:
-    """ListFootprints answers a page of one new footprint and a link to the next, without end."""
+def _endless_footprints(app: Any, padding: int = 0) -> Any:
+    """ListFootprints answers a page of one new footprint (padded by `padding` bytes) and a link to the next, forever."""
     async def endless(scope: Any, receive: Any, send: Any) -> None:
         if not (scope.get("type") == "http" and scope["method"] == "GET" and scope["path"].endswith("/footprints")):
             await app(scope, receive, send)
@@ -176,7 +178,7 @@ def _endless_footprints(app: Any) -> Any:
         page = dict(parse_qsl(scope.get("query_string", b"").decode())).get("page", "0")
         host = dict(scope["headers"]).get(b"host", b"").decode()
         link = f'<https://{host}{scope["path"]}?page={int(page) + 1}>; rel="next"'
-        await JSONResponse({"data": [{"id": str(uuid.uuid4()), "specVersion": "2.3.0"}]},
+        await JSONResponse({"data": [{"id": str(uuid.uuid4()), "specVersion": "2.3.0", "comment": " " * padding}]},
                            headers={"Link": link})(scope, receive, send)
 
     return endless
@@ -320,3 +322,22 @@ def test_a_closed_stdout_does_not_end_the_run(tmp_path: Path) -> None:
     assert "Traceback" not in err and "INTERNALERROR" not in err, err[-2000:]
     assert process.returncode == 0
     assert json.loads((report_dir / "report.json").read_text())["verdict"] == "conformant"
+
+
+def test_a_walk_of_large_pages_ends_at_its_byte_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages just under the body cap, each linking on: a walk holds at most MAX_WALK_BYTES of them."""
+    from conformance import client as client_module
+
+    monkeypatch.setattr(client_module, "MAX_WALK_BYTES", 256 * 1024)
+    calls: list[str] = []
+    log = EvidenceLog(SecretBook())
+    stops: list[str] = []
+    fault = Fault("large-pages", "every page holds 100 KiB of new footprints and links on", frozenset(),
+                  wrap=_counting(_endless_footprints, calls, padding=100 * 1024))
+    with faulty_host(fault, "2.3") as host:
+        target = host.target("2.3", frozenset())
+        client = PactClient(secrets=log.secrets, verify=ssl_context(target), timeout_s=5, max_body_bytes=1024 * 1024,
+                            evidence=lambda: log)
+        pages = list(iter_pages(client, f"{target.base_url}/2/footprints", "t", max_pages=1000, on_stop=stops.append))
+        client.close()
+    assert len(pages) == 3 and "memory guard" in stops[0]
