@@ -153,6 +153,7 @@ def test_a_fresh_link_on_every_page_fails_termination_and_ends(tmp_path: Path) -
     walks = sum(1 for c in output.result.cases)
     assert len([q for q in calls if "nonce=" in q]) <= walks * _Progress.STALE_PAGES  # not 1,000 per walk
     assert output.result.verdict is Verdict.NOT_CONFORMANT
+    assert (output.report_dir / "report.json").stat().st_size < 2_000_000  # 81 MB before the walk ended
 
 
 def test_new_footprints_on_every_page_end_at_max_pages(tmp_path: Path) -> None:
