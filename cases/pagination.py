@@ -50,23 +50,33 @@ class Walk:
         return f"{where}: {len(self.pages)} page(s), {len(self.footprints())} footprint(s){stopped}"
 
 
-def _dataset_walk(context: RunContext) -> Walk:
+@dataclass(frozen=True)
+class Dataset:
+    """What the unpaged traversal found, kept for the run without its pages (their bodies are not held)."""
+
+    footprints: list[Any]
+    capped: bool
+    description: str
+
+
+def _dataset_walk(context: RunContext) -> Dataset:
     """The unpaged traversal all pagination cases compare with, walked once per run.
 
     Its pages are not judged here (LIST-OK owns a failing listing); pagination needs at least two footprints.
     """
-    walk = context.shared.get(DATASET_KEY)
-    if walk is None:
-        walk = context.shared[DATASET_KEY] = _walk(context.session, None, judged=False)
+    dataset = context.shared.get(DATASET_KEY)
+    if dataset is None:
+        walk = _walk(context.session, None, judged=False)
+        dataset = context.shared[DATASET_KEY] = Dataset(walk.footprints(), walk.capped, walk.describe())
     else:
-        context.session.evidence.note(f"the unpaged list ({walk.describe()}) was walked earlier in this run")
-    if len(walk.footprints()) < 2:
-        pytest.skip(f"the host lists {len(walk.footprints())} footprint(s); pagination needs at least 2")
-    return walk
+        context.session.evidence.note(f"the unpaged list ({dataset.description}) was walked earlier in this run")
+    if len(dataset.footprints) < 2:
+        pytest.skip(f"the host lists {len(dataset.footprints)} footprint(s); pagination needs at least 2")
+    return dataset
 
 
 def _dataset(context: RunContext) -> list[Any]:
-    return _dataset_walk(context).footprints()
+    return _dataset_walk(context).footprints
 
 
 def _limit_for(total: int) -> int:
@@ -198,9 +208,9 @@ def test_next_link_same_host(session: TargetSession, pact_context: RunContext) -
 def test_traversal_complete(session: TargetSession, pact_context: RunContext) -> None:
     unpaged = _dataset_walk(pact_context)
     if unpaged.capped:
-        pytest.skip(f"the unpaged list reached the page cap ({unpaged.describe()}); completeness cannot be judged: "
+        pytest.skip(f"the unpaged list reached the page cap ({unpaged.description}); completeness cannot be judged: "
                     "raise --max-pages")
-    reference = unpaged.footprints()
+    reference = unpaged.footprints
     walk = _walk(session, _limit_for(len(reference)))
     if walk.capped:
         pytest.skip(f"the traversal reached the page cap ({walk.describe()}); completeness cannot be judged")
@@ -229,13 +239,13 @@ def test_no_duplicates(session: TargetSession, pact_context: RunContext) -> None
       requirements=["PAGE-10"], mandatory="all")
 def test_traversal_terminates(session: TargetSession, pact_context: RunContext) -> None:
     unpaged = _dataset_walk(pact_context)
-    walk = _walk(session, _limit_for(len(unpaged.footprints())))
+    walk = _walk(session, _limit_for(len(unpaged.footprints)))
     if walk.capped:
-        listed, walked = set(_keys(unpaged.footprints(), session)), set(_keys(walk.footprints(), session))
+        listed, walked = set(_keys(unpaged.footprints, session)), set(_keys(walk.footprints(), session))
         if unpaged.capped or walked <= listed:
             pytest.skip(f"the traversal reached the page cap of {len(walk.pages)} pages before its end "
                         f"({walk.describe()}); raise --max-pages to judge it")
-        fail(f"the traversal goes on past the {len(listed)} footprints of the unpaged list ({unpaged.describe()}): "
+        fail(f"the traversal goes on past the {len(listed)} footprints of the unpaged list ({unpaged.description}): "
              f"{walk.describe()}, {len(walked - listed)} footprint(s) the unpaged list does not hold, and page "
              f"{len(walk.pages)} still links on; a traversal must end with a page without rel=\"next\"",
              req="PAGE-10")

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from conformance import __version__
 from conformance.usage import DEFAULT_MAX_PAGES, DEFAULT_RUN_TIMEOUT_S, FAIL_ON_CHOICES, ConfigError
+from conformance.stopping import PipeSafeOutput
 from conformance.versions import DEFAULT_SPEC, SPEC_VERSIONS
 
 if TYPE_CHECKING:
@@ -360,7 +361,7 @@ def _history(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    out = out or sys.stdout
+    out = PipeSafeOutput(out or sys.stdout)  # `run | head` must not end the run before its report is written
     err = err or sys.stderr
     try:
         args = _parser().parse_args(argv)

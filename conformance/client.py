@@ -32,6 +32,7 @@ MAX_JSON_DEPTH = 200
 SILENT_AFTER_TIMEOUTS = 3
 RETRY_AFTER_S = 30.0
 HEAD_BYTES = 64 * 1024  # what is kept of a body that exceeds the size cap
+MAX_WALK_BYTES = 16 * 1024 * 1024  # page bodies one pagination walk reads (its footprints are held while it runs)
 
 
 class TargetError(Exception):
@@ -126,7 +127,11 @@ class _Body(NamedTuple):
 
 
 class _NotAnswering:
-    """Consecutive requests without a complete answer, per origin and per resource (origin, path, query).
+    """Consecutive requests without a complete answer, per origin, per path and per resource (path and query).
+
+    Any answer resets its origin's streak, but an answer on one path never resets another path's: a host
+    that answers its token endpoint but drips every listing (whatever the query) is found not answering
+    on the listing's path.
 
     After SILENT_AFTER_TIMEOUTS in a row the key is blocked for RETRY_AFTER_S: a silent or endlessly
     streaming target costs a few timeouts, not one per request of every case. After that one request
@@ -221,11 +226,16 @@ class PactClient:
         deadline = started + self.timeout_s * 3
         origin = _origin(str(request.url))
         parts = urlsplit(str(request.url))
-        resource = origin + parts.path + (f"?{parts.query}" if parts.query else "")
+        path = origin + parts.path
+        resource = path + (f"?{parts.query}" if parts.query else "")
         if self._silent.blocked(origin):
             return self._fail(exchange, started, (
                 f"not sent: the last {SILENT_AFTER_TIMEOUTS} requests to {origin} got no complete answer within the "
                 f"timeout ({self.timeout_s:g} s); the target is treated as not answering for {RETRY_AFTER_S:g} s"))
+        if self._silent.blocked(path):
+            return self._fail(exchange, started, (
+                f"not sent: the last {SILENT_AFTER_TIMEOUTS} requests to {path} got no complete answer within the "
+                f"timeout ({self.timeout_s:g} s); it is treated as not answering for {RETRY_AFTER_S:g} s"))
         if self._silent.blocked(resource):
             return self._fail(exchange, started, (
                 f"not sent: the last {SILENT_AFTER_TIMEOUTS} responses from {resource} never finished within "
@@ -234,8 +244,8 @@ class PactClient:
             with socket_deadline(deadline):  # headers trickled a byte at a time still end by the deadline
                 response = self._http.send(request, stream=True)
         except httpx.TimeoutException:
-            self._silent.record(origin, unanswered=True)
-            self._silent.record(resource, unanswered=True)
+            for key in (origin, path, resource):
+                self._silent.record(key, unanswered=True)
             if time.monotonic() < deadline:
                 return self._fail(exchange, started, f"no response within {self.timeout_s:g} s (timeout)")
             return self._fail(exchange, started, f"response headers still incomplete after {self.timeout_s * 3:g} s; "
@@ -247,8 +257,8 @@ class PactClient:
                 body = self._read_capped(response, deadline)
         finally:
             response.close()
-        self._silent.record(origin, unanswered=body.unfinished)
-        self._silent.record(resource, unanswered=body.unfinished)
+        for key in (origin, path, resource):
+            self._silent.record(key, unanswered=body.unfinished)
         self._record_response(exchange, response, body.data, body.truncated, started, body.error)
         if body.error:
             raise TargetError(body.error)
@@ -380,18 +390,25 @@ def iter_pages(
     Stops (calling on_stop with the reason) on: a repeated link (cycle), pages that
     repeat footprints already listed instead of new ones (a fresh link to the same
     page each time), a link to another origin (credentials are never sent there),
-    more than max_pages pages, or a page that is not a JSON object with a `data` array.
+    more than max_pages pages or MAX_WALK_BYTES of them, or a page that is not a
+    JSON object with a `data` array.
     """
     url: str | None = first_url
     seen: set[str] = set()
     progress = _Progress()
     number = 0
+    held = 0  # body bytes of the pages so far: the caller holds their footprints
     while url is not None:
         number += 1
         if number > max_pages:
             on_stop(f"pagination stopped after {max_pages} pages (loop guard)")
             return
+        if held > MAX_WALK_BYTES:
+            on_stop(f"pagination stopped after {number - 1} pages: they hold {held // 1024} KiB, more than a walk "
+                    f"keeps ({MAX_WALK_BYTES // 1024} KiB, memory guard)")
+            return
         response = client.request("GET", url, token=token, params=params if number == 1 else None)
+        held += len(response.body)
         seen.add(response.url)
         body = response.json() if response.status in (200, 202) else None
         data = body.get("data") if isinstance(body, dict) else None

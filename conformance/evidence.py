@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import re
 import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import quote, quote_plus
 
@@ -18,6 +19,7 @@ BODY_EXCERPT_CHARS = 4096
 MAX_EXCHANGES_KEPT = 200  # per case; the rest is counted in a note
 MAX_EVIDENCE_CHARS = 2_000_000  # per case, over the kept exchanges' strings
 MAX_NOTES_KEPT = 200
+MAX_FINDINGS_KEPT = 500
 _AUTH_HEADER = re.compile(r"^(Basic|Bearer)\s+(.+)$", re.IGNORECASE)
 _SECRET_HEADERS = {"authorization", "proxy-authorization", "cookie", "set-cookie"}
 
@@ -130,10 +132,11 @@ class EvidenceLog:
         self.secrets = secrets
         self.exchanges: list[Exchange] = []
         self.notes: list[str] = []
-        self.findings: list[dict[str, object]] = []  # data-model findings, already plain data
+        # Data-model findings, already plain data; the verdict counts them where they are computed.
+        self.findings: list[dict[str, object]] = _Kept(MAX_FINDINGS_KEPT, lambda: self._omit("findings"))
         self.tables: dict[str, list[dict[str, object]]] = {}  # e.g. the GxD chain table
         self._chars = 0  # size of the kept exchanges that are complete
-        self._omitted = {"exchanges": 0, "notes": 0}
+        self._omitted = {"exchanges": 0, "notes": 0, "findings": 0}
         self._omission_notes: dict[str, int] = {}  # where in `notes` each count is told
 
     def record(self, exchange: Exchange) -> Exchange:
@@ -155,11 +158,34 @@ class EvidenceLog:
     def _omit(self, kind: str) -> None:
         self._omitted[kind] += 1
         text = (f"{self._omitted[kind]} more {kind} not kept (evidence per case is capped at {MAX_EXCHANGES_KEPT} "
-                f"exchanges, {MAX_EVIDENCE_CHARS // 1000} kB, and {MAX_NOTES_KEPT} notes)")
+                f"exchanges, {MAX_EVIDENCE_CHARS // 1000} kB, {MAX_NOTES_KEPT} notes and {MAX_FINDINGS_KEPT} findings)")
         if kind not in self._omission_notes:
             self._omission_notes[kind] = len(self.notes)
             self.notes.append(text)
         self.notes[self._omission_notes[kind]] = text
+
+
+class _Kept(list):  # type: ignore[type-arg]
+    """A list that keeps its first `limit` items and reports each further one to `omitted`."""
+
+    def __init__(self, limit: int, omitted: Callable[[], None]) -> None:
+        super().__init__()
+        self._limit = limit
+        self._omitted = omitted
+
+    def append(self, item: object) -> None:
+        if len(self) < self._limit:
+            super().append(item)
+        else:
+            self._omitted()
+
+    def extend(self, items: Iterable[object]) -> None:
+        for item in items:
+            self.append(item)
+
+    def __iadd__(self, items: Iterable[object]) -> _Kept:  # type: ignore[override]
+        self.extend(items)
+        return self
 
 
 def _size(exchange: Exchange) -> int:

@@ -62,6 +62,14 @@ DEFAULT_LISTEN = "127.0.0.1:8080"
 PLACEHOLDER_SOURCE = "https://callback.invalid/pact-conformance"
 TOKEN_LIFETIME_S = 3600
 PROGRESS_EVERY_S = 10.0
+# Bounds per run, so a target flooding the events host costs little: a run receives a handful of events.
+MAX_EVENT_BYTES = 1024 * 1024  # one request body
+MAX_TOKEN_REQUEST_BYTES = 4096  # grant_type=client_credentials needs a few bytes
+MAX_EVENTS = 200  # authenticated events accepted per run
+MAX_EVENT_BYTES_PER_RUN = 8 * 1024 * 1024  # their bodies together
+MAX_TOKENS = 20  # tokens issued per run; later token requests are answered 429
+MAX_RECORDS = 1000  # requests kept for the cases (refusals included); later ones are answered, not kept
+RETRY_AFTER = "60"
 _QUIET_HEADERS = {"host", "user-agent", "accept-encoding", "connection", "content-length"}
 
 
@@ -111,7 +119,7 @@ class Listener:
     def __init__(self, *, secrets_book: SecretBook, tls: RunCA | ServerCertificate | None, bind: tuple[str, int] = ("127.0.0.1", 0),
                  public_url: str | None = None,
                  credentials: Sequence[tuple[str, str]] = DEFAULT_CALLBACK_CREDENTIALS,
-                 max_body_bytes: int = 10 * 1024 * 1024, progress: Callable[[str], None] | None = None) -> None:
+                 max_body_bytes: int = MAX_EVENT_BYTES, progress: Callable[[str], None] | None = None) -> None:
         self._credentials = tuple(credentials)
         self.client_ids = tuple(client_id for client_id, _ in self._credentials)
         self._secrets = secrets_book
@@ -121,6 +129,9 @@ class Listener:
         self._progress = progress
         self._tokens: dict[str, float] = {}
         self._records: list[Incoming] = []
+        self._events = 0
+        self._event_bytes = 0
+        self.not_kept = 0  # requests answered after MAX_RECORDS were kept
         self._arrived = threading.Condition()
         app = Starlette(routes=[Route("/{path:path}", self._handle, methods=["GET", "POST", "PUT", "PATCH", "DELETE"])])
         self._server = ThreadedServer(app, tls=tls, host=bind[0], port=bind[1])
@@ -189,25 +200,39 @@ class Listener:
 
     # The ASGI side.
     async def _handle(self, request: Request) -> Response:
-        body = await _read_capped(request, self._max_body_bytes)
+        """Answer one request; a body is read only once the sender has shown it may send one, and capped."""
         path = request.url.path
         bearer = self._bearer(request.headers.get("authorization", ""))
-        if body is None:
-            response, answer = Response(status_code=413), "refused: body too large"
-        elif path.endswith("/.well-known/openid-configuration") and request.method == "GET":
+        body = b""
+        if path.endswith("/.well-known/openid-configuration") and request.method == "GET":
             response, answer = self._discovery(), "OpenID provider configuration served"
         elif path.endswith("/auth/token") and request.method == "POST":
-            response, answer = self._token(request, body)
+            response, answer, body = await self._token(request)
         elif request.method == "POST" and bearer == "valid":
-            response, answer = Response(status_code=200), "event accepted"
-        elif request.method == "POST":
+            response, answer, body = await self._event(request)
+        elif request.method == "POST":  # refused before its body is read: an unauthenticated sender costs nothing
             response = Response(status_code=401, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
-            answer = f"event refused: {bearer} bearer token"
+            answer = f"event refused: {bearer} bearer token (body not read)"
         else:
             response, answer = Response(status_code=404), "not found"
-        self._record(request, body or b"", bearer, response.status_code, answer)
+        self._record(request, body, bearer, response.status_code, answer)
         return response
 
+    async def _event(self, request: Request) -> tuple[Response, str, bytes]:
+        """An authenticated event, within the per-run bounds on count and bytes."""
+        with self._arrived:
+            exhausted = self._events >= MAX_EVENTS or self._event_bytes >= MAX_EVENT_BYTES_PER_RUN
+            self._events += not exhausted
+        if exhausted:
+            return (Response(status_code=429, headers={"Retry-After": RETRY_AFTER}),
+                    f"event refused: the run's bound of {MAX_EVENTS} events or {MAX_EVENT_BYTES_PER_RUN // 1024} KiB "
+                    "is reached (body not read)", b"")
+        body = await _read_capped(request, self._max_body_bytes)
+        if body is None:
+            return Response(status_code=413), f"event refused: body larger than {self._max_body_bytes} bytes", b""
+        with self._arrived:
+            self._event_bytes += len(body)
+        return Response(status_code=200), "event accepted", body
     def _discovery(self) -> Response:
         return JSONResponse({
             "issuer": self.url,
@@ -218,26 +243,39 @@ class Listener:
             "subject_types_supported": ["public"],
         })
 
-    def _token(self, request: Request, body: bytes) -> tuple[Response, str]:
-        """Client credentials with HTTP Basic only (AUTH-R3), RFC 6749 §5.2 errors otherwise."""
+    async def _token(self, request: Request) -> tuple[Response, str, bytes]:
+        """Client credentials with HTTP Basic only (AUTH-R3), RFC 6749 §5.2 errors otherwise.
+
+        The credentials are checked before the body is read; at most MAX_TOKENS are issued per run.
+        """
         credentials = _basic(request.headers.get("authorization", ""))
         if credentials is None:
-            return _oauth_error(401, "invalid_client"), "token refused: no HTTP Basic client credentials"
+            return _oauth_error(401, "invalid_client"), "token refused: no HTTP Basic client credentials", b""
         client_id, client_secret = credentials
         known = [secrets.compare_digest(client_id.encode(), known_id.encode())  # bytes: non-ASCII is no 500
                  and secrets.compare_digest(client_secret.encode(), known_secret.encode())
                  for known_id, known_secret in self._credentials]
         if not any(known):
-            return _oauth_error(401, "invalid_client"), "token refused: unknown client credentials"
+            return _oauth_error(401, "invalid_client"), "token refused: unknown client credentials", b""
+        with self._arrived:
+            issued = len(self._tokens)
+        if issued >= MAX_TOKENS:
+            return (JSONResponse({"error": "slow_down"}, status_code=429,
+                                 headers={"Retry-After": RETRY_AFTER, "Cache-Control": "no-store"}),
+                    f"token refused: the run's {MAX_TOKENS} tokens were issued already", b"")
+        body = await _read_capped(request, MAX_TOKEN_REQUEST_BYTES)
+        if body is None:
+            return (Response(status_code=413),
+                    f"token refused: request body larger than {MAX_TOKEN_REQUEST_BYTES} bytes", b"")
         grant = dict(parse_qsl(body.decode("utf-8", errors="replace"))).get("grant_type")
         if grant != "client_credentials":
-            return _oauth_error(400, "unsupported_grant_type"), f"token refused: grant_type {grant!r}"
+            return _oauth_error(400, "unsupported_grant_type"), f"token refused: grant_type {grant!r}", body
         token = secrets.token_urlsafe(32)
         self._secrets.add(token, "bearer-token")
         with self._arrived:
             self._tokens[token] = time.monotonic() + TOKEN_LIFETIME_S
-        return JSONResponse({"access_token": token, "token_type": "bearer", "expires_in": TOKEN_LIFETIME_S},
-                            headers={"Cache-Control": "no-store"}), f"token issued to client {client_id!r}"
+        return (JSONResponse({"access_token": token, "token_type": "bearer", "expires_in": TOKEN_LIFETIME_S},
+                             headers={"Cache-Control": "no-store"}), f"token issued to client {client_id!r}", body)
 
     def _bearer(self, header: str) -> str:
         if not header.lower().startswith("bearer "):
@@ -249,6 +287,10 @@ class Listener:
         return "valid" if time.monotonic() < expiry else "expired"
 
     def _record(self, request: Request, body: bytes, bearer: str, status: int, answer: str) -> None:
+        with self._arrived:
+            if len(self._records) >= MAX_RECORDS:
+                self.not_kept += 1
+                return
         text, _ = excerpt(body)
         headers = {k: self._secrets.redact_header(k, v) for k, v in request.headers.items() if k not in _QUIET_HEADERS}
         record = Incoming(request.method, request.url.path, headers, self._secrets.redact(text) if text else None,
@@ -339,7 +381,8 @@ def open_callback(session: TargetSession, announce: Callable[[str], None]) -> Ca
     credentials = _credentials(options)
     try:
         listener = Listener(secrets_book=session.secrets, tls=tls, bind=bind, public_url=public,
-                            credentials=credentials, max_body_bytes=options.max_body_bytes, progress=announce).start()
+                            credentials=credentials, max_body_bytes=min(options.max_body_bytes, MAX_EVENT_BYTES),
+                            progress=announce).start()
     except ServerError as exc:
         return Callback(None, f"no callback can reach the harness: its events host could not start ({exc})")
     if not target.embedded:

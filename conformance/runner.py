@@ -160,6 +160,7 @@ def run(settings: Settings, *, out: TextIO = sys.stdout) -> RunOutput:
     report_dir = settings.options.report_dir or default_report_dir()
     with ExitStack() as held:
         try:
+            stops = held.enter_context(stop_guard(settings.options.run_timeout_s))
             run_notes: list[str] = []
             for url in sorted({target.base_url, target.auth_url}):
                 check_reachable(url, settings.options.timeout_s)
@@ -168,7 +169,6 @@ def run(settings: Settings, *, out: TextIO = sys.stdout) -> RunOutput:
                     run_notes.append(problem)
                     print(f"WARNING: {problem}", file=out)
             held.enter_context(claim_report_dir(report_dir, overwrite=settings.options.overwrite))
-            stops = held.enter_context(stop_guard(settings.options.run_timeout_s))
             if not settings.options.quiet:
                 context.on_outcome = _progress(out, settings.options.lang)
                 labels = labels_for(settings.options.lang)

@@ -1,20 +1,26 @@
-"""Ending a run early but cleanly: SIGTERM, SIGHUP and the run timeout act as Ctrl-C does.
+"""Ending a run early but cleanly: SIGTERM, SIGHUP and the run timeout act as Ctrl-C does; a closed stdout does not end it.
 
 pytest turns a KeyboardInterrupt into an interrupted session whose finished cases are kept, and
 the fuzz stage installs its own SIGINT handler (a first press stops it at its next request). Every
 stop cause is therefore handed to whatever SIGINT handler is current, so each stage stops the way
 it already does for Ctrl-C and the runner still writes the partial report. While the reports are
 written, a stop is only noted: the partial report is what the stop asked for.
+
+A reader that goes away (`run | head`, a closed terminal: SIGPIPE, which Python turns into
+BrokenPipeError) must not crash the run mid-case: its output is dropped and the report is still written.
 """
 
 from __future__ import annotations
 
 import _thread
+import io
+import os
 import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
+from typing import TextIO
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
@@ -75,3 +81,37 @@ def stop_guard(run_timeout_s: float) -> Iterator[RunStops]:
         stops.finishing()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+class PipeSafeOutput(io.TextIOBase):
+    """A terminal stream whose reader may go away: from then on output is dropped and the run goes on."""
+
+    def __init__(self, inner: TextIO) -> None:
+        super().__init__()
+        self._inner = inner
+        self.gone = False
+
+    def write(self, text: str) -> int:
+        if not self.gone:
+            try:
+                self._inner.write(text)
+            except BrokenPipeError:
+                self._drop()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.gone:
+            try:
+                self._inner.flush()
+            except BrokenPipeError:
+                self._drop()
+
+    def _drop(self) -> None:
+        """Point the descriptor at /dev/null so that Python's own flush at exit cannot fail either."""
+        self.gone = True
+        try:
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, self._inner.fileno())
+            os.close(null)
+        except (OSError, ValueError, io.UnsupportedOperation):
+            pass  # not a real descriptor (a StringIO): nothing is flushed at exit

@@ -53,7 +53,10 @@ def test_events_need_a_token_issued_for_the_agreed_credentials(listener: Listene
     assert _answer(listener, "r-1", "made-up-token").status_code == 401
     token = _token(listener).json()["access_token"]
     assert _answer(listener, "r-1", token).status_code == 200
-    assert [r.bearer for r in listener.responses_to("r-1")] == ["missing", "invalid", "valid"]
+    events = [r for r in listener.received() if r.path == "/3/events"]
+    assert [r.bearer for r in events] == ["missing", "invalid", "valid"]
+    assert [r.body_text is None for r in events] == [True, True, False]  # refused before the body was read
+    assert [r.bearer for r in listener.responses_to("r-1")] == ["valid"]
     assert [r.answer for r in listener.received()[:2]] == ["token refused: unknown client credentials",
                                                           "token refused: no HTTP Basic client credentials"]
 
@@ -96,8 +99,8 @@ def test_progress_is_reported_during_long_waits(book: SecretBook, monkeypatch: p
 
 def test_credentials_and_tokens_never_appear_in_records(listener: Listener, book: SecretBook) -> None:
     token = _token(listener).json()["access_token"]
-    form = f"grant_type=client_credentials&client_secret={CALLBACK_CLIENT_SECRET}"  # client_secret_post
-    httpx.post(f"{listener.url}/auth/token", content=form,
+    form = f"grant_type=client_credentials&client_secret={CALLBACK_CLIENT_SECRET}"  # the secret in the body too
+    httpx.post(f"{listener.url}/auth/token", content=form, auth=CREDENTIALS,
                headers={"Content-Type": "application/x-www-form-urlencoded"})
     _answer(listener, "r-2", token)
     text = json.dumps([r.exchange(listener.origin).to_dict() for r in listener.received()], ensure_ascii=False)
@@ -109,7 +112,8 @@ def test_credentials_and_tokens_never_appear_in_records(listener: Listener, book
 
 def test_an_oversized_body_is_refused(book: SecretBook) -> None:
     with Listener(secrets_book=book, tls=None, max_body_bytes=100) as running:
-        response = httpx.post(f"{running.url}/3/events", content=b"x" * 1000)
+        token = _token(running).json()["access_token"]
+        response = httpx.post(f"{running.url}/3/events", content=b"x" * 1000, headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 413
 
 
