@@ -12,7 +12,7 @@ from pydantic import SecretStr
 from conformance.config import Target
 from conformance.reference.app import HostConfig, create_app
 from conformance.reference.server import ThreadedServer
-from conformance.reference.tls import RunCA, make_run_ca
+from conformance.reference.tls import RunCA, cached_run_ca
 
 AppWrapper = Callable[[Any], Any]
 
@@ -28,7 +28,7 @@ class ReferenceHost:
                  ca: RunCA | None = None, wrap: AppWrapper | None = None,
                  overrides: dict[str, Any] | None = None, port: int = 0) -> None:
         self.spec = spec
-        self.ca = ca or make_run_ca()
+        self.ca = ca or cached_run_ca()
         base = HostConfig(v2_spec=spec if spec.startswith("2.") else "2.3", profiles=profiles,
                           callback_verify=self.ca.client_context())
         self.config = dataclasses.replace(base, **(overrides or {}))
