@@ -308,7 +308,7 @@ def test_the_tls_folders_of_a_run_are_removed(tmp_path: Path, monkeypatch: pytes
         made.append(ca.directory)
         return ca
 
-    monkeypatch.setattr(conformance.reference.host, "make_run_ca", recording_ca)
+    monkeypatch.setattr(conformance.reference.host, "cached_run_ca", recording_ca)  # a fresh CA, as when no cache can be kept
     code, out, err = _call(["run", "-k", FAST, "--no-fuzz", "--quiet", "--report-dir", str(tmp_path / "r")])
     assert code == 0 and made, out + err
     assert not [folder for folder in made if folder.exists()], "the run CA's key and certificates stay behind"

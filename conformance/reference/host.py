@@ -12,7 +12,7 @@ from pydantic import SecretStr
 from conformance.config import Target
 from conformance.reference.app import HostConfig, create_app
 from conformance.reference.server import ThreadedServer
-from conformance.reference.tls import RunCA, make_run_ca
+from conformance.reference.tls import RunCA, cached_run_ca
 
 AppWrapper = Callable[[Any], Any]
 
@@ -53,7 +53,7 @@ class ReferenceHost:
                  overrides: dict[str, Any] | None = None, port: int = 0) -> None:
         self.spec = spec
         self._owns_ca = ca is None  # a CA passed in may serve other hosts: its owner removes it
-        self.ca = ca or make_run_ca()
+        self.ca = ca or cached_run_ca()
         base = HostConfig(v2_spec=spec if spec.startswith("2.") else "2.3", profiles=profiles,
                           callback_verify=self.ca.client_context())
         self.config = dataclasses.replace(base, **(overrides or {}))

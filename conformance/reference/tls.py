@@ -1,15 +1,28 @@
-"""Per-run TLS material: a throwaway CA (trustme) and a server certificate for loopback."""
+"""Per-run TLS material: a throwaway CA (trustme) and a server certificate for loopback.
+
+The embedded host of `run` and `serve` uses the CA of the day from the user's
+cache directory (`cached_run_ca`): generating one needs trustme and cryptography,
+9 MiB of memory and a tenth of a second of start-up that a run otherwise never
+uses. Everything else (tests, other hosts) gets a fresh CA from `make_run_ca`.
+"""
 
 from __future__ import annotations
 
+import datetime
+import hashlib
+import os
 import shutil
 import ssl
 import tempfile
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import trustme
+if TYPE_CHECKING:
+    import trustme
+
+PEM_FILES = ("ca.pem", "server.pem", "server.key")
 
 
 @dataclass(frozen=True)
@@ -24,27 +37,31 @@ class ServerCertificate:
 class RunCA:
     """A CA generated for one run, with its PEM files in a private temp dir."""
 
-    ca: trustme.CA
+    ca: trustme.CA | None  # None when read from the cache: the PEM files are all a host and its clients need
     directory: Path
     ca_pem: Path
     server_cert_pem: Path
     server_key_pem: Path
+    temporary: bool = True  # False for the cached CA of the day, which later runs reuse
 
     def remove(self) -> None:
         """Delete the PEM files (the private key among them) once no server uses them."""
-        shutil.rmtree(self.directory, ignore_errors=True)
+        if self.temporary:
+            shutil.rmtree(self.directory, ignore_errors=True)
 
     def client_context(self) -> ssl.SSLContext:
         """An SSL context that trusts this CA only (for callbacks between local hosts)."""
         context = ssl.create_default_context()
-        self.ca.configure_trust(context)
+        context.load_verify_locations(cafile=str(self.ca_pem))
         return context
 
 
-def make_run_ca(hostnames: tuple[str, ...] = ("127.0.0.1", "localhost")) -> RunCA:
-    """A fresh CA in a pact-conformance-tls-* folder, removed by RunCA.remove, when the RunCA is
-    collected, or at interpreter exit."""
-    directory = Path(tempfile.mkdtemp(prefix="pact-conformance-tls-"))
+def make_run_ca(hostnames: tuple[str, ...] = ("127.0.0.1", "localhost"), directory: Path | None = None) -> RunCA:
+    """A new CA and a server certificate for `hostnames`, written to `directory` (default: a new temp dir)."""
+    import trustme
+
+    temporary = directory is None
+    directory = directory or Path(tempfile.mkdtemp(prefix="pact-conformance-tls-"))
     ca = trustme.CA(organization_name="pact-gxd-conformance run CA")
     server = ca.issue_cert(*hostnames)
     ca_pem = directory / "ca.pem"
@@ -56,7 +73,8 @@ def make_run_ca(hostnames: tuple[str, ...] = ("127.0.0.1", "localhost")) -> RunC
         with cert_pem.open("ab") as handle:
             handle.write(extra.bytes())
     server.private_key_pem.write_to_path(str(key_pem))
-    return _removed_at_exit(RunCA(ca, directory, ca_pem, cert_pem, key_pem))
+    run_ca = RunCA(ca, directory, ca_pem, cert_pem, key_pem)
+    return _removed_at_exit(run_ca) if temporary else run_ca
 
 
 def _removed_at_exit(run_ca: RunCA) -> RunCA:
@@ -71,6 +89,8 @@ def kept_ca(directory: Path, hostnames: tuple[str, ...]) -> RunCA:
     The harness's events host serves HTTPS under it (--listen): a target configured once to trust
     directory/ca.pem keeps trusting every later run. The CA key stays private to the user (0600).
     """
+    import trustme
+
     directory.mkdir(parents=True, exist_ok=True)
     ca_pem, ca_key = directory / "ca.pem", directory / "ca.key"
     if ca_pem.is_file() and ca_key.is_file():
@@ -86,3 +106,45 @@ def kept_ca(directory: Path, hostnames: tuple[str, ...]) -> RunCA:
     cert_pem.write_bytes(b"".join(blob.bytes() for blob in server.cert_chain_pems))
     server.private_key_pem.write_to_path(str(key_pem))
     return _removed_at_exit(RunCA(ca, own, ca_pem, cert_pem, key_pem))  # remove() leaves the kept CA alone
+
+
+def cache_root() -> Path:
+    """The user's cache directory of this tool (XDG_CACHE_HOME, else ~/.cache)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "pact-conformance"
+
+
+def cached_run_ca(hostnames: tuple[str, ...] = ("127.0.0.1", "localhost")) -> RunCA:
+    """The CA of the day for loopback hosts, made once and kept in the cache; a fresh one when it cannot be kept.
+
+    The key changes with the UTC day, the hostnames and this module's code, so a new version of it never
+    reads old material. The folder is private to the user (0700), like the temp dir a fresh CA lives in.
+    """
+    day = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%d")
+    code = hashlib.sha256(Path(__file__).read_bytes() + repr(hostnames).encode()).hexdigest()[:16]
+    folder = cache_root() / f"tls-{day}-{code}"
+    paths = [folder / name for name in PEM_FILES]
+    if not all(path.is_file() for path in paths):
+        try:
+            folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix="tls-new-", dir=folder.parent))
+            make_run_ca(hostnames, staging)
+            try:
+                staging.rename(folder)  # atomic: a concurrent run either finds all three files or none
+            except OSError:
+                shutil.rmtree(staging, ignore_errors=True)  # another run was first: use its material
+            _forget_before(folder.parent, day)
+        except OSError:
+            return make_run_ca(hostnames)
+        if not all(path.is_file() for path in paths):
+            return make_run_ca(hostnames)
+    return RunCA(None, folder, *paths, temporary=False)  # shared by every run of the day: never removed
+
+
+def _forget_before(root: Path, day: str) -> None:
+    """Remove the material of days before yesterday (yesterday's may still serve a run that began then)."""
+    yesterday = (datetime.datetime.strptime(day, "%Y%m%d") - datetime.timedelta(days=1)).strftime("%Y%m%d")
+    for old in root.glob("tls-*-*"):
+        stamp = old.name.split("-")[1]
+        if stamp.isdigit() and stamp < yesterday:
+            shutil.rmtree(old, ignore_errors=True)
