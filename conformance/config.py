@@ -221,10 +221,10 @@ class RunOptions(BaseModel):
     listen_cert: Path | None = None  # the events host's own certificate and key (PEM), else a kept CA's
     listen_key: Path | None = None
     listen_plain: bool = False  # plain HTTP, only behind a TLS-terminating proxy (--callback-url)
-    # The one client the events host accepts; unset: our pair and the official tool's (A-27 docs).
+    # The one client the events host accepts; unset: our pair and the official tool's (docs/divergences/events.md).
     callback_client_id: str | None = None
     callback_client_secret: SecretStr | None = None
-    strict: bool = False  # contested rules (conformance/contested.py) fail instead of warning
+    strict: bool = False  # contested rules (conformance/rules/contested.py) fail instead of warning
     event_timeout_s: float = Field(default=60.0, gt=0, le=3600)
     lang: str = "en"
     quiet: bool = False
@@ -418,6 +418,8 @@ def build_settings(cli: Mapping[str, Any], env: Mapping[str, str]) -> Settings:
         if env.get(variable):
             merged[variable.removeprefix("PACT_").lower()] = env[variable]
     merged.update({k: v for k, v in cli.items() if v is not None and k != "config"})
+    if not merged.get("callback_client_id") and env.get("PACT_CALLBACK_CLIENT_SECRET"):
+        merged.pop("callback_client_secret", None)  # exported for `serve`, say: it needs the id to mean anything
 
     merged["profiles"] = _profiles(merged.get("profiles"))
     spec = merged.get("spec", DEFAULT_SPEC)

@@ -39,10 +39,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from conformance.config import RunOptions
 from conformance.evidence import Exchange, SecretBook, excerpt
 from conformance.reference.events import DEMO_CALLBACK_CLIENT_ID, DEMO_CALLBACK_CLIENT_SECRET
 from conformance.reference.server import ServerError, ThreadedServer
-from conformance.config import RunOptions
 from conformance.reference.tls import RunCA, ServerCertificate, kept_ca
 from conformance.session import TargetSession
 from conformance.versions import VersionInfo
@@ -121,7 +121,6 @@ class Listener:
                  credentials: Sequence[tuple[str, str]] = DEFAULT_CALLBACK_CREDENTIALS,
                  max_body_bytes: int = MAX_EVENT_BYTES, progress: Callable[[str], None] | None = None) -> None:
         self._credentials = tuple(credentials)
-        self.client_ids = tuple(client_id for client_id, _ in self._credentials)
         self._secrets = secrets_book
         for client_id, client_secret in self._credentials:
             self._secrets.add_client(client_id, client_secret, "callback-secret")

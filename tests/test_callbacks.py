@@ -140,3 +140,16 @@ def test_a_roster_solution_names_its_callback_pair() -> None:
                                   "PACT_CALLBACK_CLIENT_SECRET": "inherited"}, book)
     assert child["PACT_CALLBACK_CLIENT_SECRET"] == "cb-secret-1"
     assert "cb-secret-1" not in book.redact("token cb-secret-1")
+
+
+def test_the_plugin_takes_the_callback_pair_too() -> None:
+    import os
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[1]
+    env = {k: v for k, v in os.environ.items() if k != "PACT_CALLBACK_CLIENT_SECRET"}
+    done = subprocess.run([sys.executable, "-m", "pytest", str(repo / "cases"), "-q", "-p", "no:cacheprovider",
+                           "--pact-callback-client-id", "cb", "-k", "EVT-PUBLISHED-ACCEPTED"],
+                          cwd=repo, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 4 and "PACT_CALLBACK_CLIENT_SECRET" in done.stdout + done.stderr
