@@ -232,6 +232,7 @@ class Listener:
         with self._arrived:
             self._event_bytes += len(body)
         return Response(status_code=200), "event accepted", body
+
     def _discovery(self) -> Response:
         return JSONResponse({
             "issuer": self.url,
@@ -256,12 +257,6 @@ class Listener:
                  for known_id, known_secret in self._credentials]
         if not any(known):
             return _oauth_error(401, "invalid_client"), "token refused: unknown client credentials", b""
-        with self._arrived:
-            issued = len(self._tokens)
-        if issued >= MAX_TOKENS:
-            return (JSONResponse({"error": "slow_down"}, status_code=429,
-                                 headers={"Retry-After": RETRY_AFTER, "Cache-Control": "no-store"}),
-                    f"token refused: the run's {MAX_TOKENS} tokens were issued already", b"")
         body = await _read_capped(request, MAX_TOKEN_REQUEST_BYTES)
         if body is None:
             return (Response(status_code=413),
@@ -270,9 +265,15 @@ class Listener:
         if grant != "client_credentials":
             return _oauth_error(400, "unsupported_grant_type"), f"token refused: grant_type {grant!r}", body
         token = secrets.token_urlsafe(32)
+        with self._arrived:  # counted and issued at once, so concurrent requests cannot pass the bound together
+            issued = len(self._tokens) < MAX_TOKENS
+            if issued:
+                self._tokens[token] = time.monotonic() + TOKEN_LIFETIME_S
+        if not issued:
+            return (JSONResponse({"error": "slow_down"}, status_code=429,
+                                 headers={"Retry-After": RETRY_AFTER, "Cache-Control": "no-store"}),
+                    f"token refused: the run's {MAX_TOKENS} tokens were issued already", body)
         self._secrets.add(token, "bearer-token")
-        with self._arrived:
-            self._tokens[token] = time.monotonic() + TOKEN_LIFETIME_S
         return (JSONResponse({"access_token": token, "token_type": "bearer", "expires_in": TOKEN_LIFETIME_S},
                              headers={"Cache-Control": "no-store"}), f"token issued to client {client_id!r}", body)
 

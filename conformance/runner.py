@@ -194,14 +194,14 @@ def run(settings: Settings, *, out: TextIO = sys.stdout) -> RunOutput:
         if code == pytest.ExitCode.NO_TESTS_COLLECTED or (code == 0 and not context.outcomes):
             raise ConfigError(f"no case matches the selection {settings.options.select!r}" if settings.options.select
                               else "no conformance case applies to this spec version and profile")
-        interrupted = code == pytest.ExitCode.INTERRUPTED or stops.reason is not None
+        interrupted = code == pytest.ExitCode.INTERRUPTED  # a stop that came as the last case ended stopped nothing
         if interrupted:
             why = f" ({stops.reason})" if stops.reason else ""
             run_notes.append(f"run interrupted{why}: the report holds the cases that finished before it")
         elif code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
             raise RunError(f"the case runner stopped abnormally (pytest exit code {int(code)})")
         output = _report(settings, context, secrets, report_dir, started, run_notes, interrupted, baseline)
-        output.stopped = stops.reason
+        output.stopped = stops.reason if interrupted else None
         return output
 
 
