@@ -22,6 +22,7 @@ from conformance.evidence import SecretBook
 from conformance.plugin import CONTEXT_KEY, GXD_FOOTPRINTS_FILE, SHARED_GXD_FOOTPRINTS, RunContext
 from conformance.reference.host import ReferenceHost
 from conformance.report import write_reports
+from conformance.report.certificate import load_signer, write_certificate
 from conformance.report.labels import case_title, labels_for
 from conformance.results import CaseOutcome, RunResult
 from conformance.session import TargetSession, ssl_context
@@ -143,6 +144,7 @@ def run(settings: Settings, *, out: TextIO = sys.stdout) -> RunOutput:
     """Run every selected case against the target and write all reports."""
     started = datetime.now(timezone.utc)
     baseline = load_baseline(settings.options.baseline) if settings.options.baseline else None
+    signer = load_signer(settings.options) if settings.options.certify else None
     secrets = SecretBook()
     context = open_context(settings, secrets)
     target = context.session.target
@@ -208,6 +210,8 @@ def run(settings: Settings, *, out: TextIO = sys.stdout) -> RunOutput:
     if isinstance(chain_footprints, list):  # written before write_reports, whose secret scrub covers every file
         (report_dir / GXD_FOOTPRINTS_FILE).write_text(json.dumps(chain_footprints, ensure_ascii=False), encoding="utf-8")
     write_reports(result, report_dir, secrets, lang=settings.options.lang)
+    if signer is not None and not interrupted:  # after the reports: it signs report.json's final hash
+        write_certificate(result, settings.options, report_dir, signer)
     if settings.options.report_dir is None:
         _point_latest(report_dir)
     return RunOutput(result, report_dir)

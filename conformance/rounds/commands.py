@@ -6,10 +6,12 @@ import sqlite3
 from pathlib import Path
 from typing import TextIO
 
-from conformance.config import ConfigError
+from conformance.config import ConfigError, RunOptions
+from conformance.report.certificate import load_signer
 from conformance.reference.data import DEFAULT_GXD_BOM
 from conformance.rounds.chains import link_chains
 from conformance.rounds.execute import run_round
+from conformance.rounds.labels import round_labels
 from conformance.rounds.merge import merge_shards
 from conformance.rounds.model import RoundResult, SolutionRow
 from conformance.rounds.report import write_round_reports
@@ -55,22 +57,25 @@ def _finish(result: RoundResult, round_dir: Path, db: Path | None, out: TextIO) 
             if row.changes.get(kind):
                 print(f"  {row.name}: {label}: {', '.join(row.changes[kind])}", file=out)
     conformant = sum(1 for row in result.rows if row.verdict == "conformant")
-    print(f"round {result.name}{f' shard {result.shard}' if result.shard else ''}: {conformant} of "
-          f"{len(result.rows)} solutions conformant", file=out)
+    t = round_labels(result.lang)
+    print(t["cli_done"].format(name=result.name, shard=f" {t['shard']} {result.shard}" if result.shard else "",
+                               conformant=conformant, total=len(result.rows)), file=out)
     for chain in result.chains:
         print(f"GxD chain {chain['chain']}: {chain['verdict']}" + (f" ({chain['reason']})" if chain["reason"] else ""),
               file=out)
-    print(f"round report: {round_dir / 'round.html'}", file=out)
+    print(t["cli_report"].format(path=round_dir / "round.html"), file=out)
     chains_ok = all(chain["verdict"] == "consistent" for chain in result.chains)
     rows_ok = result.all_conformant or (result.shard is not None and not result.rows)
     return EXIT_OK if rows_ok and chains_ok else EXIT_FAIL
 
 
 def run_round_command(roster_path: Path, workers: int, shard_text: str | None, report_dir: Path | None,
-                      db: Path | None, out: TextIO) -> int:
+                      db: Path | None, out: TextIO, *, signing_key: Path | None = None, lang: str = "en") -> int:
     if workers < 1:
         raise ConfigError(f"--workers must be at least 1, got {workers}")
     roster = load_roster(roster_path)
+    if signing_key is not None:  # a bad key is reported now, not as every certified solution's config error
+        load_signer(RunOptions(signing_key=signing_key))
     shard = parse_shard(shard_text) if shard_text else None
     round_dir = report_dir or _default_round_dir()
     if db is not None and shard is None:
@@ -81,7 +86,11 @@ def run_round_command(roster_path: Path, workers: int, shard_text: str | None, r
     def progress(row: SolutionRow, done: int, total: int) -> None:
         print(f"[{done:>3}/{total}] {_row_line(row)}", file=out, flush=True)
 
-    result = run_round(roster, round_dir, workers=workers, shard=shard, on_row=progress)
+    def waiting(text: str) -> None:
+        print(f"      {text}", file=out, flush=True)
+
+    result = run_round(roster, round_dir, workers=workers, shard=shard, on_row=progress, on_wait=waiting,
+                       signing_key=signing_key, lang=lang)
     return _finish(result, round_dir, db, out)
 
 

@@ -43,4 +43,5 @@ def merge_shards(folders: list[Path], out_dir: Path) -> RoundResult:
     return RoundResult(name=first.name, roster_digest=first.roster_digest, round_id=uuid.uuid4().hex[:12],
                        started_at=min(s.started_at for s in shards), finished_at=max(s.finished_at for s in shards),
                        rows=sorted((row for s in shards for row in s.rows), key=lambda row: row.index),
-                       workers=max(s.workers for s in shards), gxd_bom=first.gxd_bom)
+                       workers=max(s.workers for s in shards), gxd_bom=first.gxd_bom,
+                       lang=first.lang)

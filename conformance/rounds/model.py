@@ -47,6 +47,7 @@ class SolutionRow:
     chain: str | None = None
     tier: int | None = None
     changes: dict[str, list[str]] = field(default_factory=dict)  # vs the solution's previous round
+    certificate: dict[str, Any] | None = None  # a certified run's certificate.json: path, signer, claims
 
     @classmethod
     def from_report(cls, report: dict[str, Any], **row: Any) -> SolutionRow:
@@ -81,6 +82,7 @@ class RoundResult:
     workers: int = 1
     gxd_bom: str | None = None  # bill of materials linking the roster's GxD chains (None: the fixture chain)
     chains: list[dict[str, Any]] = field(default_factory=list)  # linked GxD chains (whole rounds only)
+    lang: str = "en"  # language of the round report (`round --lang`)
 
     @property
     def case_ids(self) -> list[str]:
@@ -110,6 +112,7 @@ class RoundResult:
             "solutions": [row.to_dict() for row in self.rows],
             "gxd_bom": self.gxd_bom,
             "chains": self.chains,
+            "lang": self.lang,
         }
 
     @classmethod
@@ -117,4 +120,4 @@ class RoundResult:
         return cls(name=data["round"], roster_digest=data["roster_digest"], round_id=data["round_id"],
                    started_at=data["started_at"], finished_at=data["finished_at"], shard=data.get("shard"),
                    workers=data.get("workers", 1), rows=[SolutionRow(**row) for row in data["solutions"]],
-                   gxd_bom=data.get("gxd_bom"), chains=data.get("chains", []))
+                   gxd_bom=data.get("gxd_bom"), chains=data.get("chains", []), lang=data.get("lang", "en"))
