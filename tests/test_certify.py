@@ -60,6 +60,13 @@ def test_a_bad_signing_key_is_one_line_exit_2(tmp_path: Path, monkeypatch: pytes
     not_a_key.write_text("-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----\n", encoding="utf-8")
     code, _, err = _call("run", *CERTIFIED, "--signing-key", str(not_a_key), "--report-dir", str(tmp_path / "r"))
     assert code == 2 and "not an Ed25519 private key" in err and len(err.strip().splitlines()) == 1, err
+    roster = tmp_path / "roster.toml"
+    roster.write_text('[[solution]]\nname = "a"\n', encoding="utf-8")
+    for key in (not_a_key, tmp_path / "missing.pem"):
+        code, _, err = _call("round", str(roster), "--signing-key", str(key), "--report-dir", str(tmp_path / "rr"),
+                             "--db", str(tmp_path / "db"))
+        assert code == 2 and "--signing-key" in err and len(err.strip().splitlines()) == 1, err
+    assert not (tmp_path / "rr").exists()
     monkeypatch.setenv("PACT_SIGNING_KEY", "garbage")
     code, _, err = _call("run", *CERTIFIED, "--report-dir", str(tmp_path / "r"))
     assert code == 2 and "PACT_SIGNING_KEY" in err and "garbage" not in err, err

@@ -75,6 +75,8 @@ def run_round_command(roster_path: Path, workers: int, shard_text: str | None, r
         raise ConfigError(f"--workers must be at least 1, got {workers}")
     roster = load_roster(roster_path)
     if signing_key is not None:  # a bad key is reported now, not as every certified solution's config error
+        if not signing_key.is_file():
+            raise ConfigError(f"--signing-key file not found: {signing_key}")
         load_signer(RunOptions(signing_key=signing_key))
     shard = parse_shard(shard_text) if shard_text else None
     round_dir = report_dir or _default_round_dir()

@@ -13,6 +13,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -212,23 +213,28 @@ def run_round(roster: Roster, round_dir: Path, *, workers: int = 1, shard: tuple
     rows: list[SolutionRow] = []
     withheld = credential_variables(roster)
     running: dict[str, float] = {}  # solution name -> monotonic start, for the heartbeat
+    running_lock = threading.Lock()
 
     def one(solution: Solution) -> SolutionRow:
-        running[solution.name] = time.monotonic()
+        with running_lock:
+            running[solution.name] = time.monotonic()
         try:
             return run_solution(solution, positions[solution.name], round_dir, env, roster.solution_timeout_s,
                                 roster.gxd_bom, withheld, shared)
         finally:
-            running.pop(solution.name, None)
+            with running_lock:
+                running.pop(solution.name, None)
 
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="round") as pool:
         pending: set[Future[SolutionRow]] = {pool.submit(one, s) for s in chosen}
         total = len(pending)
         while pending:
             done, pending = wait(pending, timeout=heartbeat.EVERY_S, return_when=FIRST_COMPLETED)
-            if not done and on_wait is not None and running:
-                oldest = time.monotonic() - min(running.values(), default=time.monotonic())
-                on_wait(heartbeat.line(f"round solution {', '.join(sorted(running))}", oldest,
+            with running_lock:
+                now_running = dict(running)
+            if not done and on_wait is not None and now_running:
+                oldest = time.monotonic() - min(now_running.values())
+                on_wait(heartbeat.line(f"round solution {', '.join(sorted(now_running))}", oldest,
                                        roster.solution_timeout_s))
             for future in done:
                 rows.append(future.result())
