@@ -84,6 +84,8 @@ def _sha256(path: Path) -> str:
 def official_verdict(result: RunResult) -> str | None:
     """The official tool's predicted verdict: the result's own when it has one, else over the official cases."""
     own = getattr(result, "official_verdict", None)
+    if callable(own):  # a method or a property: either way the result's own computation
+        own = own()
     if own is not None:
         return str(getattr(own, "value", own))
     outcomes = [c.outcome for c in result.cases if c.spec.official and c.mandatory]
