@@ -235,3 +235,14 @@ def test_the_signing_key_may_come_from_the_environment() -> None:
     signer = load_signer(settings.options)
     assert not signer.self_signed and signer.key.as_pem(private=False) == public
     assert private.decode() not in repr(settings)
+
+
+def test_the_official_verdict_is_the_results_own_when_it_has_one() -> None:
+    from types import SimpleNamespace
+
+    from conformance.report.certificate import official_verdict
+    from conformance.results import Verdict
+
+    assert official_verdict(SimpleNamespace(official_verdict=Verdict.INCOMPLETE, cases=[])) == "incomplete"
+    assert official_verdict(SimpleNamespace(official_verdict=lambda: Verdict.CONFORMANT, cases=[])) == "conformant"
+    assert official_verdict(SimpleNamespace(cases=[])) is None  # no official case ran: nothing to predict
