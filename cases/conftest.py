@@ -12,9 +12,15 @@ from conformance.plugin import RunContext
 
 
 @pytest.fixture(scope="session")
-def callback(pact_context: RunContext, request: pytest.FixtureRequest) -> Iterator[Callback]:
+def announce(pact_context: RunContext, request: pytest.FixtureRequest) -> Callable[[str], None]:
+    """Say a line on the user's terminal during a case (heartbeats of long waits)."""
+    return _announcer(request.config, pact_context.options.quiet)
+
+
+@pytest.fixture(scope="session")
+def callback(pact_context: RunContext, announce: Callable[[str], None]) -> Iterator[Callback]:
     """The events host for this run, started before the first request event names it as `source`."""
-    setup = open_callback(pact_context.session, _announcer(request.config, pact_context.options.quiet))
+    setup = open_callback(pact_context.session, announce)
     yield setup
     setup.close()
 

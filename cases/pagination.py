@@ -8,8 +8,8 @@ loop-guarded walker, so a cyclic or endless host ends in a clear failure.
 
 from __future__ import annotations
 
-import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -17,6 +17,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from cases._footprints import footprint_key, invalid_token, json_object
+from conformance import heartbeat
 from conformance.catalog import case
 from conformance.client import Page, Response, iter_pages, same_origin
 from conformance.expect import expect, expect_data_object, expect_status, fail
@@ -277,13 +278,13 @@ def test_link_repeatable(session: TargetSession, pact_context: RunContext) -> No
 
 @case("PAGE-LINK-LASTS", title="A pagination link still works after --link-wait seconds (PAGE-11: at least 180 s)",
       requirements=["PAGE-11"], mandatory="none")
-def test_link_lasts(session: TargetSession, pact_context: RunContext) -> None:
+def test_link_lasts(session: TargetSession, pact_context: RunContext, announce: Callable[[str], None]) -> None:
     wait = session.options.link_wait_s
     if not wait:
         pytest.skip("not run: it waits minutes for a link to age; pass --link-wait 170 to check PAGE-11 (180 s)")
     link = _next_link(pact_context)
     session.evidence.note(f"waiting {wait:g} s before calling the pagination link (PAGE-11 asks for at least 180 s)")
-    time.sleep(wait)
+    heartbeat.sleep(wait, "the pagination link to age", announce)
     response = session.client.request("GET", link, token=session.token(), note=f"pagination link after {wait:g} s")
     expect_status(response, {200, 202}, req="PAGE-11")
     expect_data_object(response, list, req="PAGE-11")

@@ -1,4 +1,4 @@
-"""`pact-conformance run | serve | validate | cases | round | merge | history`: argument parsing and exit codes only.
+"""`pact-conformance run | serve | validate | cases | round | merge | history | verify`: argument parsing and exit codes only.
 
 Exit codes: 0 conformant (or valid), 1 not conformant / incomplete (or invalid;
 with `run --fail-on regression`: only a new mandatory failure vs the baseline),
@@ -119,6 +119,13 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--gxd-bom", help="bill of materials (JSON) linking the GxD supply chain (default: the fixture chain)")
     run.add_argument("--baseline", type=_path, metavar="REPORT_JSON",
                      help="a previous run's report.json: report new failures, fixes and other changes")
+    run.add_argument("--certify", action="store_true", default=None, help="certification run: refuses -k, "
+                     "--official-only, --no-fuzz, --insecure-tls and a run without --seed and --fuzz-budget; writes a "
+                     "signed certificate.json")
+    run.add_argument("--signing-key", type=Path, help="Ed25519 private key (PEM) signing the certificate (or "
+                     "PACT_SIGNING_KEY); without one an ephemeral key signs it, marked self-signed")
+    run.add_argument("--round-id", help=argparse.SUPPRESS)  # set by `round` for its solutions' certificates
+    run.add_argument("--roster-digest", help=argparse.SUPPRESS)
     run.add_argument("--fail-on", choices=FAIL_ON_CHOICES, help="exit 1 when the run is not conformant (default) or only on "
                      "a regression: a mandatory case fails that did not fail in the --baseline")
 
@@ -152,6 +159,9 @@ def _parser() -> argparse.ArgumentParser:
     round_.add_argument("--shard", help="run only the i-th of n slices of the roster, e.g. 1/4 (merge them later)")
     round_.add_argument("--report-dir", type=_path, help="round folder (default reports/rounds/<UTC timestamp>/)")
     round_.add_argument("--db", type=_path, default=DEFAULT_ROUNDS_DB, help=f"history database (default {DEFAULT_ROUNDS_DB})")
+    round_.add_argument("--signing-key", type=_path, help="Ed25519 private key (PEM) signing the certified solutions' "
+                        "certificates (or PACT_SIGNING_KEY)")
+    round_.add_argument("--lang", choices=("en", "ja"), default="en", help="language of the round and solution reports")
 
     merge = commands.add_parser("merge", help="combine the round folders of shards into one round report")
     merge.add_argument("folders", nargs="+", type=_path, help="round folders written by `round --shard i/n`")
@@ -161,6 +171,11 @@ def _parser() -> argparse.ArgumentParser:
     history = commands.add_parser("history", help="a solution's results over the recorded rounds")
     history.add_argument("solution", help="solution name as in the roster")
     history.add_argument("--db", type=_path, default=DEFAULT_ROUNDS_DB, help=f"history database (default {DEFAULT_ROUNDS_DB})")
+
+    verify = commands.add_parser("verify", help="check a certificate's signature and, given it, its report's hash")
+    verify.add_argument("certificate", type=Path, help="certificate.json of a certified run")
+    verify.add_argument("--key", type=Path, required=True, help="the signer's Ed25519 public key (PEM)")
+    verify.add_argument("--report", type=Path, help="the run's report.json, to check it is the one certified")
 
     cases = commands.add_parser("cases", help="list the conformance cases")
     cases.add_argument("--spec", help="only cases that apply to this version")
@@ -212,6 +227,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(labels["cli_baseline"].format(path=result.baseline.path, **changes,
                                             new_mandatory_failures=len(result.baseline.new_mandatory_failures)), file=out)
     print(labels["cli_reports"].format(path=output.report_dir / "report.html"), file=out)
+    _print_certificate(output.report_dir, out)
     return _exit_code(result, settings.options.fail_on)
 
 
@@ -232,6 +248,34 @@ def _check_openapi(settings: Settings) -> None:
     except Exception as exc:  # noqa: BLE001 - whatever stops reading the operations makes the file unusable
         detail = " ".join(str(exc).split())[:300]
         raise ConfigError(f"{path} cannot be used for fuzzing: {detail}") from None
+
+
+def _print_certificate(report_dir: Path, out: TextIO) -> None:
+    from conformance.report.certificate import CERTIFICATE_FILE, PUBLIC_KEY_FILE
+
+    if (report_dir / CERTIFICATE_FILE).is_file():
+        key = report_dir / PUBLIC_KEY_FILE
+        print(f"Certificate: {report_dir / CERTIFICATE_FILE}"
+              + (f" (self-signed; its public key: {key})" if key.is_file() else ""), file=out)
+
+
+def _verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from conformance.report.certificate import CertificateError, verify_certificate
+
+    try:
+        checked = verify_certificate(args.certificate, args.key, args.report)
+    except CertificateError as exc:
+        return _die(str(exc), EXIT_USAGE, err)
+    if not checked.valid:
+        print(f"INVALID: {checked.message}", file=out)
+        return EXIT_FAIL
+    claims = checked.claims
+    target = claims.get("target") or {}
+    print(f"valid: {claims.get('tool', {}).get('name')} {claims.get('tool', {}).get('version')} found "
+          f"{target.get('base_url')} {claims.get('verdict')} (spec {claims.get('spec_version')}, seed {claims.get('seed')}, "
+          f"budget {claims.get('fuzz_budget')}) at {claims.get('issued_at')}"
+          + (", report hash matches" if args.report else "") + f"; signer: {claims.get('signer')}", file=out)
+    return EXIT_OK
 
 
 def _exit_code(result: RunResult, fail_on: str) -> int:
@@ -348,7 +392,8 @@ def _cases(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _round(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from conformance.rounds.commands import run_round_command
 
-    return run_round_command(args.roster, args.workers, args.shard, args.report_dir, args.db, out)
+    return run_round_command(args.roster, args.workers, args.shard, args.report_dir, args.db, out,
+                             signing_key=args.signing_key, lang=args.lang)
 
 
 def _merge(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -370,8 +415,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         args = _parser().parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
-    handlers = {"run": _run, "serve": _serve, "listen-ca": _listen_ca, "validate": _validate, "cases": _cases, "round": _round,
-                "merge": _merge, "history": _history}
+    handlers = {"run": _run, "serve": _serve, "listen-ca": _listen_ca, "validate": _validate, "cases": _cases,
+                "round": _round, "merge": _merge, "history": _history, "verify": _verify}
     try:
         return handlers[args.command](args, out, err)
     except ConfigError as exc:

@@ -7,6 +7,7 @@ becomes one ConfigError line; the CLI turns it into exit code 2.
 
 from __future__ import annotations
 
+import difflib
 import json
 import ssl
 import stat
@@ -19,6 +20,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
+from conformance.certify import certification_refusal
 from conformance.usage import DEFAULT_MAX_PAGES, DEFAULT_RUN_TIMEOUT_S, FAIL_ON_CHOICES, ConfigError
 from conformance.versions import DEFAULT_SPEC, SPEC_VERSIONS
 
@@ -235,8 +237,14 @@ class RunOptions(BaseModel):
     gxd_bom: Path | None = None
     baseline: Path | None = None  # a previous run's report.json to compare with
     fail_on: str = "nonconformant"  # what makes the exit code 1: "nonconformant" or "regression"
+    # Certification (conformance/certify.py): a complete, repeatable run that writes a signed certificate.
+    certify: bool = False
+    signing_key: Path | None = None  # Ed25519 private key (PEM); else PACT_SIGNING_KEY; else an ephemeral one
+    signing_key_pem: SecretStr | None = None  # from PACT_SIGNING_KEY
+    round_id: str | None = None  # set by `round` for its solutions' certificates
+    roster_digest: str | None = None
 
-    @field_validator("openapi", "gxd_bom", "baseline", "listen_cert", "listen_key")
+    @field_validator("openapi", "gxd_bom", "baseline", "listen_cert", "listen_key", "signing_key")
     @classmethod
     def _existing_file(cls, value: Path | None, info: Any) -> Path | None:
         return existing_file(value, _flag(info.field_name))
@@ -317,6 +325,18 @@ class Settings(BaseModel):
 _TARGET_KEYS = {"base_url", "auth_url", "client_id", "client_secret", "spec", "profiles", "ca_cert",
                 "insecure_tls", "http_base_url", "http_auth_url", "restricted_client_id", "restricted_client_secret"}
 _OPTION_KEYS = set(RunOptions.model_fields)
+_INTERNAL_KEYS = {"signing_key_pem", "round_id", "roster_digest"}  # not for a config file: environment / `round`
+# A setting named as on the command line (`seed`, `timeout`) is the flag's field (`fuzz_seed`, `timeout_s`).
+_FLAG_NAMES = {"seed": "fuzz_seed", "timeout": "timeout_s", "event_timeout": "event_timeout_s",
+               "link_wait": "link_wait_s", "k": "select"}
+
+
+def did_you_mean(name: str, known: Collection[str]) -> str:
+    """'; did you mean 'x'?' for the closest known name (difflib), or '' when none is close."""
+    if name in _FLAG_NAMES and _FLAG_NAMES[name] in known:
+        return f"; did you mean {_FLAG_NAMES[name]!r}?"
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 _SECRET_KEYS = ("client_secret", "restricted_client_secret", "expired_token")
@@ -348,9 +368,11 @@ def _read_toml(path: Path, warnings: list[str]) -> dict[str, Any]:
             flat.update({k.replace("-", "_"): v for k, v in value.items()})
         else:
             flat[key.replace("-", "_")] = value
-    unknown = set(flat) - _TARGET_KEYS - _OPTION_KEYS
+    unknown = set(flat) - _TARGET_KEYS - (_OPTION_KEYS - _INTERNAL_KEYS)
     if unknown:
-        raise ConfigError(f"config file {path}: unknown setting {sorted(unknown)[0]!r}")
+        name = sorted(unknown)[0]
+        raise ConfigError(f"config file {path}: unknown setting {name!r}"
+                          + did_you_mean(name, _TARGET_KEYS | _OPTION_KEYS - _INTERNAL_KEYS))
     if not flat:
         raise ConfigError(f"config file {path} holds no settings")
     for key, value in flat.items():
@@ -412,6 +434,8 @@ def build_settings(cli: Mapping[str, Any], env: Mapping[str, str]) -> Settings:
         merged["client_secret"] = env["PACT_CLIENT_SECRET"]
     if env.get("PACT_CALLBACK_CLIENT_SECRET"):
         merged["callback_client_secret"] = env["PACT_CALLBACK_CLIENT_SECRET"]
+    if env.get("PACT_SIGNING_KEY"):
+        merged["signing_key_pem"] = env["PACT_SIGNING_KEY"]
     if env.get("PACT_EXPIRED_TOKEN"):
         merged["expired_token"] = env["PACT_EXPIRED_TOKEN"]
     for variable in ("PACT_RESTRICTED_CLIENT_ID", "PACT_RESTRICTED_CLIENT_SECRET"):
@@ -449,4 +473,8 @@ def build_settings(cli: Mapping[str, Any], env: Mapping[str, str]) -> Settings:
                    client_secret=SecretStr("x"), spec=spec, profiles=merged["profiles"])
     except ValidationError as exc:
         raise ConfigError(_one_line(exc)) from None
-    return Settings(target=target, options=options, spec=spec, profiles=merged["profiles"], warnings=tuple(warnings))
+    settings = Settings(target=target, options=options, spec=spec, profiles=merged["profiles"], warnings=tuple(warnings))
+    refusal = certification_refusal(settings)
+    if refusal:
+        raise ConfigError(refusal)
+    return settings

@@ -40,6 +40,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from conformance.config import RunOptions
+from conformance import heartbeat
 from conformance.evidence import Exchange, SecretBook, excerpt
 from conformance.reference.events import DEMO_CALLBACK_CLIENT_ID, DEMO_CALLBACK_CLIENT_SECRET
 from conformance.reference.server import ServerError, ThreadedServer
@@ -61,7 +62,6 @@ DEFAULT_LISTEN = "127.0.0.1:8080"
 # Where request events point when no callback can reach the harness (RFC 2606: never resolves).
 PLACEHOLDER_SOURCE = "https://callback.invalid/pact-conformance"
 TOKEN_LIFETIME_S = 3600
-PROGRESS_EVERY_S = 10.0
 # Bounds per run, so a target flooding the events host costs little: a run receives a handful of events.
 MAX_EVENT_BYTES = 1024 * 1024  # one request body
 MAX_TOKEN_REQUEST_BYTES = 4096  # grant_type=client_credentials needs a few bytes
@@ -166,7 +166,7 @@ class Listener:
         """The first recorded request that matches, waiting at most timeout_s; returns as soon as it arrives."""
         started = time.monotonic()
         deadline = started + timeout_s
-        next_progress = started + PROGRESS_EVERY_S
+        next_progress = started + heartbeat.EVERY_S
         with self._arrived:
             while True:
                 found = next((record for record in self._records if match(record)), None)
@@ -174,9 +174,9 @@ class Listener:
                 if found is not None or now >= deadline:
                     return found
                 if now >= next_progress:
-                    next_progress += PROGRESS_EVERY_S
+                    next_progress += heartbeat.EVERY_S
                     if self._progress is not None:
-                        self._progress(f"still waiting for {what}: {now - started:.0f} of {timeout_s:.0f} s")
+                        self._progress(heartbeat.line(what, now - started, timeout_s))
                 self._arrived.wait(min(deadline, next_progress) - now)
 
     def destination(self, path: str, major: int) -> str | None:
@@ -195,7 +195,7 @@ class Listener:
 
     def wait_for_response(self, request_event_id: str, timeout_s: float) -> Incoming | None:
         return self.wait_for(lambda r: r.method == "POST" and r.request_event_id == request_event_id, timeout_s,
-                             f"the answer to request event {request_event_id}")
+                             f"callback (the answer to request event {request_event_id})")
 
     # The ASGI side.
     async def _handle(self, request: Request) -> Response:

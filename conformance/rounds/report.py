@@ -10,6 +10,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from conformance.report.summary_md import inert
+from conformance.rounds.labels import round_labels
 from conformance.rounds.model import RoundResult
 
 _ENV = Environment(
@@ -40,7 +41,8 @@ def write_round_reports(result: RoundResult, round_dir: Path) -> None:
     with (round_dir / "round.csv").open("w", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerows([[_csv_safe(cell) for cell in row] for row in _matrix_rows(result)])
     (round_dir / "round.html").write_text(
-        _ENV.get_template("round.html.j2").render(r=data, cell=_CELL), encoding="utf-8")
+        _ENV.get_template("round.html.j2").render(r=data, cell=_CELL, t=round_labels(result.lang), lang=result.lang),
+        encoding="utf-8")
     (round_dir / "summary.md").write_text(round_summary_markdown(result), encoding="utf-8")
 
 
@@ -50,16 +52,24 @@ def _md(text: str) -> str:
 
 
 def round_summary_markdown(result: RoundResult) -> str:
-    lines = [f"**PACT conformance round {_md(result.name)}: {sum(r.verdict == 'conformant' for r in result.rows)}"
-             f" of {len(result.rows)} solutions conformant**", "",
-             "| Solution | Spec | Verdict | Official cases | Failed mandatory | Newly passing | Regressed | Note |",
-             "|---|---|---|---|---|---|---|---|"]
+    t = round_labels(result.lang)
+    conformant = sum(r.verdict == "conformant" for r in result.rows)
+    lines = [f"**{t['title'].format(name=_md(result.name))}: "
+             f"{t['conformant_of'].format(conformant=conformant, total=len(result.rows))}**", "",
+             "| " + " | ".join(t[k] for k in ("solution", "spec", "verdict", "official", "failed_mandatory",
+                                               "newly_passing", "regressed", "certificate", "note")) + " |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for row in result.rows:
         failed = [c for c in row.mandatory if row.cases.get(c) in ("failed", "error")]
-        lines.append(f"| {_md(row.name)} | {row.spec} | {row.verdict} | {row.official_verdict or '-'} | "
+        certificate = "-"
+        if row.certificate:
+            certificate = row.certificate["path"] + (f" ({t['self_signed']})" if row.certificate.get("public_key") else "")
+        lines.append(f"| {_md(row.name)} | {row.spec} | {t.get(row.verdict, row.verdict)} | "
+                     f"{t.get(row.official_verdict or '-', row.official_verdict or '-')} | "
                      f"{_md(', '.join(failed)) or '-'} | {_md(', '.join(row.changes.get('newly_passing', []))) or '-'} | "
-                     f"{_md(', '.join(row.changes.get('regressed', []))) or '-'} | {_md(row.message) or '-'} |")
+                     f"{_md(', '.join(row.changes.get('regressed', []))) or '-'} | {_md(certificate)} | "
+                     f"{_md(row.message) or '-'} |")
     for chain in result.chains:
-        lines += ["", f"GxD chain **{_md(chain['chain'])}**: {chain['verdict']}"
+        lines += ["", f"{t['chain_line']} **{_md(chain['chain'])}**: {chain['verdict']}"
                   + (f" ({_md(chain['reason'])})" if chain["reason"] else "")]
     return "\n".join(lines) + "\n"

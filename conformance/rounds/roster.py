@@ -14,8 +14,9 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from conformance.certify import ROSTER_NAMES, refusal
 from conformance.config import (MAX_CONFIG_BYTES, ConfigError, SpecVersion, check_bom_file, check_profiles,
-                                check_url, existing_file)
+                                check_url, did_you_mean, existing_file)
 from conformance.versions import DEFAULT_SPEC
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -49,6 +50,11 @@ class Solution(BaseModel):
     no_fuzz: bool = False
     chain: str | None = None  # GxD supply chain this solution is a tier of (reported with the round)
     tier: int | None = Field(default=None, ge=0)
+    # Reproducibility and certification; a [round] value is the default of every solution.
+    seed: int | None = None
+    fuzz_budget: int | None = Field(default=None, gt=0, le=10000)
+    link_wait: float | None = Field(default=None, ge=0, le=600)
+    certify: bool = False
 
     @field_validator("name")
     @classmethod
@@ -76,6 +82,14 @@ class Solution(BaseModel):
         if self.base_url and not (self.client_id_env and self.client_secret_env):
             raise ValueError(f"solution {self.name!r}: client_id_env and client_secret_env name the "
                              "environment variables holding its credentials")
+        return self
+
+    @model_validator(mode="after")
+    def _certifiable(self) -> Solution:
+        if self.certify:
+            reason = refusal(self.model_dump(), ROSTER_NAMES, "certify = true")
+            if reason:
+                raise ValueError(f"solution {self.name!r}: {reason}")
         return self
 
 
@@ -111,6 +125,10 @@ class Roster(BaseModel):
         return self.solutions[index - 1::count]
 
 
+_ROUND_KEYS = {"name", "solution_timeout_s", "gxd_bom"}
+SOLUTION_DEFAULTS = ("seed", "fuzz_budget", "link_wait", "certify")  # [round] keys that each solution may override
+
+
 def parse_shard(text: str) -> tuple[int, int]:
     """'i/n' with 1 <= i <= n; ConfigError otherwise."""
     match = re.fullmatch(r"(\d+)/(\d+)", text.strip())
@@ -139,9 +157,11 @@ def load_roster(path: Path) -> Roster:
     round_table = data.pop("round", {})
     if not isinstance(round_table, dict):
         raise ConfigError(f"roster {path}: round must be a table ([round])")
-    unknown_keys = set(round_table) - {"name", "solution_timeout_s", "gxd_bom"}
+    unknown_keys = set(round_table) - _ROUND_KEYS - set(SOLUTION_DEFAULTS)
     if unknown_keys:
-        raise ConfigError(f"roster {path}: unknown [round] setting {sorted(unknown_keys)[0]!r}")
+        name = sorted(unknown_keys)[0]
+        raise ConfigError(f"roster {path}: unknown [round] setting {name!r}"
+                          + did_you_mean(name, _ROUND_KEYS | set(SOLUTION_DEFAULTS)))
     solutions = data.pop("solution", [])
     if data:
         raise ConfigError(f"roster {path}: unknown table {sorted(data)[0]!r} (expected [round] and [[solution]])")
@@ -151,6 +171,14 @@ def load_roster(path: Path) -> Roster:
         if isinstance(value, str) and not value.strip():
             raise ConfigError(f"roster {path}: round.{key} is empty; leave the key out to use its default")
     for entry in solutions:
+        if isinstance(entry, dict):
+            unknown = sorted(set(entry) - set(Solution.model_fields))
+            if unknown:
+                raise ConfigError(f"roster {path}: solution {entry.get('name', '?')!r}: unknown setting {unknown[0]!r}"
+                                  + did_you_mean(unknown[0], Solution.model_fields))
+            for key in SOLUTION_DEFAULTS:
+                if key in round_table:
+                    entry.setdefault(key, round_table[key])
         if isinstance(entry.get("ca_cert"), str) and entry["ca_cert"].strip():
             entry["ca_cert"] = (path.parent / entry["ca_cert"]).resolve()
     if isinstance(round_table.get("gxd_bom"), str):
