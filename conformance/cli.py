@@ -423,20 +423,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return _die(str(exc), EXIT_USAGE, err)
     except KeyboardInterrupt:
         return _die("interrupted", EXIT_FAIL, err)
-    except BrokenPipeError:  # the reader went away (`| head`): nothing left to tell it
-        _silence_stdout(out)
-        return EXIT_FAIL
     except OSError as exc:
         return _die(*_os_error(exc), err)
-
-
-def _silence_stdout(out: TextIO) -> None:
-    """Point a closed stdout at /dev/null so the interpreter's final flush raises nothing more."""
-    if out is sys.stdout:
-        try:
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        except (OSError, ValueError):
-            pass
 
 
 def _os_error(exc: OSError) -> tuple[str, int]:
