@@ -64,6 +64,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", default=None, help="print only the verdict line")
     run.add_argument("--expired-token", help="an expired access token of the target, to test expiry (prefer the "
                      "environment variable PACT_EXPIRED_TOKEN: command lines are visible to other users)")
+    run.add_argument("--same-origin-token-endpoint", action="store_true", default=None, help="never send the client "
+                     "credentials to a discovered token_endpoint on another origin than the auth URL")
     run.add_argument("--max-pages", type=int, help="stop a pagination walk after this many pages (default 1000)")
     run.add_argument("--link-wait", dest="link_wait_s", type=float, help="check that a pagination link still works "
                      "after this many seconds (PAGE-11 asks for 180 s: use 170); off by default as it adds the wait")

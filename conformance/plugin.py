@@ -18,13 +18,14 @@ from typing import Any
 
 import pytest
 
-from conformance.auth import AuthError
+from conformance.auth import AuthError, CredentialsWithheld
 from conformance.catalog import CaseSpec, spec_of
-from conformance.client import BadBody, TargetError
+from conformance.client import BadBody, TargetError, UnusableData
 from conformance.config import ConfigError, RunOptions, build_settings
 from conformance.evidence import SecretBook
 from conformance.expect import CaseFailure
 from conformance.results import CaseOutcome, Outcome, verdict_of
+from conformance.sanitize import clean
 from conformance.session import TargetSession
 from conformance.versions import VersionInfo
 
@@ -205,7 +206,7 @@ def _case_outcome(case: CaseSpec, context: RunContext, call: pytest.CallInfo[Non
         spec=case,
         mandatory=case.is_mandatory(context.spec),
         outcome=status,
-        message=secrets.redact(message)[:MESSAGE_CHARS],
+        message=_shown_message(secrets, message),
         duration_s=report.duration,
         failed_requirements=requirements,
         evidence=[exchange.to_dict() for exchange in log.exchanges],
@@ -213,6 +214,12 @@ def _case_outcome(case: CaseSpec, context: RunContext, call: pytest.CallInfo[Non
         findings=list(log.findings),
         tables=dict(log.tables),
     )
+
+
+def _shown_message(secrets: SecretBook, message: str) -> str:
+    """Cleaned, redacted, then cut: a secret across the cut is redacted whole."""
+    shown, cut = secrets.excerpt(clean(message), MESSAGE_CHARS)
+    return shown + (" …" if cut else "")
 
 
 def _classify(call: pytest.CallInfo[None], report: pytest.TestReport) -> tuple[Outcome, str, list[str]]:
@@ -225,9 +232,11 @@ def _classify(call: pytest.CallInfo[None], report: pytest.TestReport) -> tuple[O
     exc = call.excinfo.value if call.excinfo is not None else None
     if isinstance(exc, CaseFailure):
         return Outcome.FAILED, exc.message, exc.requirements
+    if isinstance(exc, CredentialsWithheld):  # the user's choice, not the target's fault: not run
+        return Outcome.SKIPPED, str(exc), []
     if isinstance(exc, TargetError):
         return Outcome.FAILED, f"target unreachable or broken: {exc}", []
-    if isinstance(exc, (BadBody, AuthError)):
+    if isinstance(exc, (BadBody, AuthError, UnusableData)):
         return Outcome.FAILED, str(exc), []
     if isinstance(exc, AssertionError):
         return Outcome.FAILED, str(exc).split("\nassert ")[0], []

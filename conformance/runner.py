@@ -200,7 +200,7 @@ def run(settings: Settings, *, out: TextIO = sys.stdout) -> RunOutput:
         run_id=context.run_id,
         insecure_tls=target.insecure_tls,
         selection=settings.options.select,
-        notes=run_notes,
+        notes=[*run_notes, *context.session.auth.warnings],
         interrupted=interrupted,
         baseline=compare(context.outcomes, baseline) if baseline else None,
     )
