@@ -18,8 +18,8 @@ from conformance.versions import info
 
 DISCOVERY_PATH = "/.well-known/openid-configuration"
 LEGACY_TOKEN_PATH = "/auth/token"
-# What an Authorization header can carry (RFC 6750 §2.1 b64token is stricter; RFC 6749 allows VSCHAR).
-_SENDABLE_TOKEN = re.compile(r"[\x21-\x7e]+")
+# What an Authorization header can carry: RFC 6749 VSCHAR (RFC 6750 §2.1 b64token is stricter).
+_SENDABLE_TOKEN = re.compile(r"[\x20-\x7e]+")
 
 
 class AuthError(Exception):
@@ -162,7 +162,7 @@ def parse_token(response: Response) -> Token:
         raise AuthError("token response has no access_token string")
     if not _SENDABLE_TOKEN.fullmatch(value):
         raise AuthError("token response's access_token holds characters an HTTP Authorization header cannot carry "
-                        "(only visible ASCII is allowed, RFC 6749 Appendix A.12, RFC 6750 §2.1)")
+                        "(only printable ASCII, RFC 6749 Appendix A.12)")
     token_type = body.get("token_type")
     expires_in = body.get("expires_in")
     return Token(

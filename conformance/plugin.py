@@ -152,10 +152,17 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         context.selected = sum(1 for item in session.items if spec_of(item) is not None)
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_unconfigure(config: pytest.Config) -> None:
     context = config.stash.get(CONTEXT_KEY, None)
     if context is not None and context.standalone:
         context.close()
+        # Under plain pytest no report writer runs: allure-pytest's files (exception texts) are scrubbed here.
+        alluredir = getattr(config.option, "allure_report_dir", None)
+        if alluredir and Path(alluredir).is_dir():
+            from conformance.report.scrub import scrub_library_files
+
+            scrub_library_files(Path(alluredir), context.session.secrets)
 
 
 @pytest.fixture(scope="session")
@@ -196,6 +203,18 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         context.outcomes.append(result)
         if context.on_outcome is not None:
             context.on_outcome(result, context.selected)
+    _redact_report(report, context.session.secrets)
+
+
+def _redact_report(report: pytest.TestReport, secrets: SecretBook) -> None:
+    """What pytest prints (and allure-pytest's trace) quotes the target: cleaned and redacted like the reports."""
+    if report.passed or report.longrepr is None:
+        return
+    if isinstance(report.longrepr, tuple) and len(report.longrepr) == 3:
+        path, line, reason = report.longrepr
+        report.longrepr = (path, line, secrets.redact(clean(str(reason))))
+    else:
+        report.longrepr = secrets.redact(clean(str(report.longrepr)))
 
 
 def _case_outcome(case: CaseSpec, context: RunContext, call: pytest.CallInfo[None], report: pytest.TestReport) -> CaseOutcome:

@@ -14,6 +14,7 @@ match a verdict); they replace only a whole value equal to them, and the run say
 from __future__ import annotations
 
 import base64
+import html
 import json
 import re
 import threading
@@ -36,6 +37,7 @@ _JSON_ESCAPE = re.compile(
     r"\\(?:u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|([\"\\/bfnrt]))")
 _JSON_SIMPLE = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 _PERCENT_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+_HTML_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
 
 
 def _json_char(match: re.Match[str]) -> str:
@@ -59,10 +61,17 @@ class _Decoding(NamedTuple):
     trigger: str  # the decoding can change nothing in a text without this character
 
 
+def _html_entity(match: re.Match[str]) -> str:
+    return html.unescape(match.group()) or match.group()
+
+
 _JSON = _Decoding(_JSON_ESCAPE, _json_char, "\\")
 _PERCENT = _Decoding(_PERCENT_RUN, _percent_run, "%")
-# Which decodings are tried, in sequence: raw, JSON-escaped, %-encoded, and a %-encoded URL inside JSON.
-_PIPELINES: tuple[tuple[_Decoding, ...], ...] = ((), (_JSON,), (_PERCENT,), (_JSON, _PERCENT))
+_HTML = _Decoding(_HTML_ENTITY, _html_entity, "&")
+# Which decodings are tried, in sequence: raw, JSON-escaped, %-encoded, HTML entities (an error page),
+# a %-encoded URL inside JSON, JSON inside a URL, and a URL %-encoded twice (a link inside a link).
+_PIPELINES: tuple[tuple[_Decoding, ...], ...] = ((), (_JSON,), (_PERCENT,), (_HTML,), (_JSON, _PERCENT),
+                                                  (_PERCENT, _JSON), (_PERCENT, _PERCENT))
 
 
 def _canonical(text: str) -> str:
@@ -239,13 +248,19 @@ class SecretBook:
         if empty or not text:
             return []
         found: list[_Spans] = []
-        haystack = _canonical(text)
+        decoded: dict[tuple[_Decoding, ...], str | None] = {(): _canonical(text)}  # None: the decoding changes nothing
         for pipeline in _PIPELINES:
-            layers = [haystack]
-            for decoding in pipeline:
-                if decoding.trigger not in layers[-1]:
-                    break
-                layers.append(_canonical(decoding.pattern.sub(decoding.decode, layers[-1])))
+            layers = [decoded[()]]
+            for depth, decoding in enumerate(pipeline, 1):
+                key = pipeline[:depth]
+                if key not in decoded:
+                    source = layers[-1]
+                    after = (_canonical(decoding.pattern.sub(decoding.decode, source))
+                             if source is not None and decoding.trigger in source else source)
+                    decoded[key] = after if after != source else None
+                layers.append(decoded[key])
+                if layers[-1] is None:
+                    break  # the same text as a shorter pipeline: its matches are found there
             else:
                 matches = [_whole_match(entries[pattern], layers[-1], start, end)
                            for pattern, start, end in automata.find(layers[-1])]

@@ -76,9 +76,9 @@ def hostile_app(scenario: str, elsewhere: str = "https://127.0.0.1:9") -> Starle
     bomb = gzip_layers(1024 * MIB, 2) if scenario == "double-gzip" else b""
 
     async def token(request: Request) -> Response:
-        if scenario == "spelled-token":  # PHP's json_encode: `/` as `\/`; the Basic credential echoed escaped
+        if scenario == "spelled-token":  # PHP's json_encode: `/` as `\/`; the token and Basic credential echoed
             basic = request.headers.get("authorization", "")
-            body = (f'{{"access_token": "{json_escaped(SPELLED_TOKEN)}", "token_type": "bearer", '
+            body = (f'{{"access_token": "{json_escaped(SPELLED_TOKEN)}", "token_type": "{json_escaped(SPELLED_TOKEN)}", '
                     f'"expires_in": 3600, "client": "{json_escaped(basic)}"}}')
             return Response(body.encode(), media_type="application/json")
         value = secrets.token_urlsafe(24)

@@ -66,3 +66,15 @@ def test_content_codings_are_decoded_under_the_cap_or_refused() -> None:
     with pytest.raises(Exceeded):
         for _ in BoundedDecoder(parse_codings("gzip"), 100 << 20).feed(bomb):
             pass
+
+
+def test_secrets_are_found_in_nested_and_html_spellings() -> None:
+    from urllib.parse import quote
+
+    book = SecretBook()
+    book.add("a/b+c=d ef-0123456789", "bearer-token")
+    twice = quote(quote("a/b+c=d ef-0123456789", safe=""), safe="")
+    entities = "".join(f"&#{ord(c)};" for c in "a/b+c=d ef-0123456789")
+    in_url = quote('"a\\/b+c=d ef-0123456789"', safe="")
+    for spelling in (twice, entities, in_url):
+        assert "0123456789" not in book.redact(f"<{spelling}>"), spelling

@@ -242,3 +242,24 @@ def test_an_offsite_token_endpoint_is_warned_about_or_refused(refuse: bool, tmp_
     assert warnings and ("refused" in warnings[0]) is refuse, output.result.notes
     report = json.loads((output.report_dir / "report.json").read_text(encoding="utf-8"))
     assert warnings[0] in report["notes"]
+
+
+def test_plain_pytest_with_alluredir_keeps_no_secret_spelling(tmp_path: Path) -> None:
+    """Under plain pytest no report writer runs; allure-pytest's own files are scrubbed all the same."""
+    import os
+    import subprocess
+    import sys
+
+    ca = make_run_ca()
+    alluredir = tmp_path / "allure"
+    with ThreadedServer(hostile_app("spelled-token"), tls=ca) as server:
+        completed = subprocess.run(
+            [sys.executable, "-m", "pytest", str(Path(__file__).resolve().parents[1] / "cases"), "-q",
+             "-p", "no:cacheprovider", "--pact-base-url", server.url, "--pact-client-id", "hostile-client",
+             "--pact-ca-cert", str(ca.ca_pem), "--pact-timeout", "1", "-k", FEW_CASES,
+             f"--alluredir={alluredir}"],
+            capture_output=True, text=True, timeout=300, env={**os.environ, "PACT_CLIENT_SECRET": SECRET})
+    assert list(alluredir.glob("*-result.json")), completed.stdout[-2000:] + completed.stderr[-2000:]
+    text = artefact_text(alluredir) + completed.stdout + completed.stderr
+    for secret in (SPELLED_TOKEN, SECRET):
+        assert not _leaks(text, secret), (secret, _leaks(text, secret))

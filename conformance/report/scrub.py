@@ -10,6 +10,7 @@ GxD footprints file) are scrubbed in the same string values only, and after that
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,8 @@ class _Text:
         self.secrets = secrets
 
     def __call__(self, value: Any) -> Any:
+        if isinstance(value, float) and not math.isfinite(value):
+            return str(value)  # 1e999999 from the target: report.json stays standard JSON
         return self.secrets.redact(clean(value)) if isinstance(value, str) else value
 
     def values(self, value: Any) -> Any:
