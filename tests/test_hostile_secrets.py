@@ -95,8 +95,8 @@ def test_a_secret_across_any_cut_is_redacted_whole() -> None:
 def _echo_app(secret: str) -> Starlette:
     """Answers every request with the secret straddling the body excerpt's cut, and a link whose note is cut."""
     async def echo(request: Request) -> Response:
-        body = json.dumps({"data": [], "pad": "x" * (BODY_EXCERPT_CHARS - 30), "echo": secret})
-        link = f'<https://elsewhere.example/{"p" * 190}{quote(secret, safe="")}>; rel="next"'
+        body = json.dumps({"data": [], "pad": "x" * (BODY_EXCERPT_CHARS - 43), "echo": secret})  # starts 10 before
+        link = f'<https://elsewhere.example/{"p" * 160}{quote(secret, safe="")}>; rel="next"'  # cut at 200
         return Response(body, media_type="application/json", headers={"Link": link})
 
     return Starlette(routes=[Route("/{path:path}", echo, methods=["GET", "POST"])])
