@@ -82,6 +82,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--pact-expired-token", help="an expired token of the target (or PACT_EXPIRED_TOKEN)")
     group.addoption("--pact-restricted-client-id", help="a second client granted nothing (secret: PACT_RESTRICTED_CLIENT_SECRET)")
     group.addoption("--pact-link-wait", type=float, help="seconds a pagination link must still work (PAGE-11)")
+    group.addoption("--pact-same-origin-token-endpoint", action="store_true", default=None,
+                    help="never send credentials to a discovered token_endpoint on another origin")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -109,6 +111,7 @@ def _standalone_context(config: pytest.Config) -> RunContext:
         "fuzz_budget": option("--pact-fuzz-budget"), "no_fuzz": option("--pact-no-fuzz"),
         "openapi": option("--pact-openapi"), "expired_token": option("--pact-expired-token"),
         "restricted_client_id": option("--pact-restricted-client-id"), "link_wait_s": option("--pact-link-wait"),
+        "same_origin_token_endpoint": option("--pact-same-origin-token-endpoint"),
     }
     try:
         settings = build_settings(cli, os.environ)
