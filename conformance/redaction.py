@@ -28,6 +28,9 @@ MIN_SAFE_CHARS = 8
 # A secret's head is searched too: text cut before it was redacted (a case's `value[:80]`) keeps the head
 # of a secret that straddled the cut, and the whole secret can then no longer be found in it.
 HEAD_CHARS = 12
+# Longer secrets (a 9 MB token) are searched with str.find, not built into an automaton (which would
+# take hundreds of MiB per megabyte of pattern); only their head joins the automata.
+LONG_CHARS = 1024
 # The longest spelling of one character: a surrogate pair \\uXXXX\\uXXXX, or 4 UTF-8 bytes %-encoded.
 _SPELLING_CHARS = 12
 _AUTH_HEADER = re.compile(r"^(Basic|Bearer)\s+(.+)$", re.IGNORECASE | re.DOTALL)
@@ -152,6 +155,7 @@ class SecretBook:
     def __init__(self) -> None:
         self._entries: dict[str, _Entry] = {}  # each searched pattern: a secret of MIN_SAFE_CHARS or more, or its head
         self._whole: dict[str, str] = {}  # every spelling of a shorter secret → its marker
+        self._long: dict[str, str] = {}  # secrets over LONG_CHARS (as searched) → their markers
         self._short_kinds: dict[str, int] = {}
         self._automata = _Automata()
         self._reach = 0  # the longest source text one secret can be spelled in
@@ -170,10 +174,14 @@ class SecretBook:
                 return
             pattern = _canonical(value)
             known = self._entries.get(pattern)
-            if known is not None and known.secret == pattern:
+            if known is not None and known.secret == pattern or pattern in self._long:
                 return
-            self._entries[pattern] = _Entry(marker, pattern)
-            added = [] if known is not None else [pattern]  # a known head is searched already
+            if len(pattern) > LONG_CHARS:
+                self._long = {**self._long, pattern: marker}  # a new dict: searches keep the one they started with
+                added = []
+            else:
+                self._entries[pattern] = _Entry(marker, pattern)
+                added = [] if known is not None else [pattern]  # a known head is searched already
             head = pattern[:HEAD_CHARS]
             if len(pattern) > HEAD_CHARS + 4 and head not in self._entries:
                 self._entries[head] = _Entry(f"«redacted part of a {kind}»", pattern)
@@ -190,13 +198,16 @@ class SecretBook:
     def values(self) -> list[str]:
         """Every registered secret (short ones in each spelling)."""
         with self._lock:
-            return [*(p for p, e in self._entries.items() if e.secret == p), *self._whole]
+            return [*(p for p, e in self._entries.items() if e.secret == p), *self._long, *self._whole]
 
     @property
     def reach(self) -> int:
-        """The longest text one registered secret can be spelled in (how far past a cut to look)."""
+        """How far past a cut to look: the longest spelling of a secret, or of a long secret's head.
+
+        A long secret across a cut is found by its head, and redacted up to the end of the window.
+        """
         with self._lock:
-            return self._reach
+            return min(self._reach, LONG_CHARS * _SPELLING_CHARS)
 
     def too_short(self) -> dict[str, int]:
         """Kinds of secret too short to redact safely inside text, with their lengths."""
@@ -244,7 +255,8 @@ class SecretBook:
         with self._lock:
             entries = self._entries
             automata = self._automata
-            empty = not entries
+            long = self._long
+            empty = not entries and not long
         if empty or not text:
             return []
         found: list[_Spans] = []
@@ -262,8 +274,12 @@ class SecretBook:
                 if layers[-1] is None:
                     break  # the same text as a shorter pipeline: its matches are found there
             else:
-                matches = [_whole_match(entries[pattern], layers[-1], start, end)
-                           for pattern, start, end in automata.find(layers[-1])]
+                matches = _found(long, layers[-1])
+                reached = -1
+                for pattern, start, end in sorted(automata.find(layers[-1]), key=lambda m: m[1]):
+                    if start >= reached:  # a head inside a secret already found is that secret
+                        matches.append(_whole_match(entries[pattern], layers[-1], start, end))
+                        reached = matches[-1][2]
                 if not matches:
                     continue
                 starts = [start for _, start, _ in matches]
@@ -289,14 +305,31 @@ class SecretBook:
 
 
 def _whole_match(entry: _Entry, text: str, start: int, end: int) -> tuple[str, int, int]:
-    """A head that continues as its secret is the whole secret; else as much of the secret as is there."""
+    """A head reaches as far as its secret goes on in the text (found by halving, fast for a long secret)."""
     secret = entry.secret
-    if end - start == len(secret):
-        return entry.marker, start, end
-    stop = end
-    while stop - start < len(secret) and stop < len(text) and text[stop] == secret[stop - start]:
-        stop += 1
-    return entry.marker, start, stop
+    if end - start == len(secret) or text.startswith(secret, start):
+        return entry.marker, start, start + len(secret)
+    known, most, step = end - start, min(len(secret), len(text) - start), end - start
+    while known < most:  # galloping: the cost follows the length matched, not the secret's length
+        probe = min(most, known + step)
+        if text.startswith(secret[known:probe], start + known):
+            known, step = probe, step * 2
+        elif step == 1:
+            break
+        else:
+            step //= 2
+    return entry.marker, start, start + known
+
+
+def _found(long: dict[str, str], text: str) -> list[tuple[str, int, int]]:
+    """Every occurrence of the long secrets in `text`, by plain substring search."""
+    found = []
+    for secret, marker in long.items():
+        index = text.find(secret)
+        while index != -1:
+            found.append((marker, index, index + len(secret)))
+            index = text.find(secret, index + len(secret))
+    return found
 
 
 def _merged(spans: list[_Spans]) -> list[_Spans]:

@@ -78,3 +78,14 @@ def test_secrets_are_found_in_nested_and_html_spellings() -> None:
     in_url = quote('"a\\/b+c=d ef-0123456789"', safe="")
     for spelling in (twice, entities, in_url):
         assert "0123456789" not in book.redact(f"<{spelling}>"), spelling
+
+
+def test_a_nine_megabyte_token_is_redacted_whole_and_by_its_head() -> None:
+    from conformance.evidence import excerpt
+
+    book = SecretBook()
+    token = "A" * 9_000_000 + "Z"
+    book.add(token, "bearer-token")
+    assert book.redact(f"x{token}y") == "x«redacted bearer-token, 9000001 chars»y"
+    shown, cut = excerpt(b"x" * 4090 + token.encode(), book)
+    assert cut and shown.endswith("«redacted part of a bearer-token»") and "AAAA" not in shown
