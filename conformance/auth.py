@@ -7,20 +7,27 @@ secret before anything can record it.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
 
-from conformance.client import BadBody, PactClient, Response
+from conformance.client import BadBody, PactClient, Response, same_origin
 from conformance.config import Target
 from conformance.versions import info
 
 DISCOVERY_PATH = "/.well-known/openid-configuration"
 LEGACY_TOKEN_PATH = "/auth/token"
+# What an Authorization header can carry: RFC 6749 VSCHAR (RFC 6750 §2.1 b64token is stricter).
+_SENDABLE_TOKEN = re.compile(r"[\x20-\x7e]+")
 
 
 class AuthError(Exception):
     """No usable token: the message says why (status, body shape)."""
+
+
+class CredentialsWithheld(Exception):
+    """The user refused to send the client credentials where the target points (the case is not run)."""
 
 
 @dataclass
@@ -37,9 +44,11 @@ class Token:
 class Authenticator:
     """Obtains and caches the run's bearer token for one target."""
 
-    def __init__(self, client: PactClient, target: Target) -> None:
+    def __init__(self, client: PactClient, target: Target, *, same_origin_only: bool = False) -> None:
         self.client = client
         self.target = target
+        self.same_origin_only = same_origin_only
+        self.warnings: list[str] = []  # for the run's report notes
         self._discovery: dict[str, Any] | None = None
         self._discovered = False
         self._token: Token | None = None
@@ -63,9 +72,28 @@ class Authenticator:
                         body = None
                     endpoint = body.get("token_endpoint") if isinstance(body, dict) else None
                     # Never POST credentials to a plain-HTTP endpoint a target advertises (TLS-06).
-                    if isinstance(endpoint, str) and endpoint.startswith("https://"):
+                    if isinstance(endpoint, str) and endpoint.startswith("https://") and not self._refused(endpoint):
                         self._discovery = body
         return self._discovery
+
+    def _refused(self, endpoint: str) -> bool:
+        """A token endpoint on another https origin gets the client credentials only when not refused, and never silently.
+
+        Plain-HTTP URLs are the harness's own TLS probes (the target never gets to choose one: TLS-06).
+        """
+        if not endpoint.startswith("https://") or same_origin(endpoint, self.target.auth_url):
+            return False
+        shown = self.client.secrets.excerpt(endpoint, 200)[0]
+        if self.same_origin_only:
+            warning = (f"WARNING: the token endpoint {shown} the target points to is on another origin than the auth "
+                       f"URL; refused (--same-origin-token-endpoint): the run token comes from {self.legacy_token_url}")
+        else:
+            warning = (f"WARNING: the token endpoint {shown} the target points to is on another origin than the auth "
+                       "URL; the client credentials were sent there (--same-origin-token-endpoint refuses it)")
+        if warning not in self.warnings:
+            self.warnings.append(warning)
+        self.client.note(warning)
+        return self.same_origin_only
 
     def token_url(self) -> str:
         document = self.discovery_document()
@@ -84,8 +112,12 @@ class Authenticator:
         """POST a client-credentials token request; returns the raw response for cases to judge."""
         cid = self.target.client_id if client_id is None else client_id
         secret = self.target.client_secret.get_secret_value() if client_secret is None else client_secret
+        url = url or self.token_url()
+        if self._refused(url):
+            raise CredentialsWithheld(f"not run: no credentials are sent to {url.split('?')[0][:200]}, on "
+                                      "another origin than the auth URL (--same-origin-token-endpoint)")
         response = self.client.request(
-            "POST", url or self.token_url(),
+            "POST", url,
             auth=(cid, secret),
             data=form if form is not None else {"grant_type": "client_credentials"},
             headers={"Accept": "application/json"},
@@ -95,18 +127,23 @@ class Authenticator:
         return response
 
     def _register_issued(self, response: Response) -> None:
-        """Register any access_token in the body as a secret, then re-redact the evidence."""
+        """Register the tokens in the body as secrets (as decoded from JSON), then show the evidence anew.
+
+        The excerpt is made again from the whole body, so a token that straddled its cut is redacted whole.
+        """
         try:
             body = response.json()
         except BadBody:
             return
-        if isinstance(body, dict) and isinstance(body.get("access_token"), str):
-            self.client.secrets.add(body["access_token"], "bearer-token")
-            if body.get("refresh_token") and isinstance(body["refresh_token"], str):
-                self.client.secrets.add(body["refresh_token"], "refresh-token")
-            exchange = response.exchange
-            if exchange.response_body:
-                exchange.response_body = self.client.secrets.redact(exchange.response_body)
+        if not isinstance(body, dict):
+            return
+        registered = False
+        for key, kind in (("access_token", "bearer-token"), ("refresh_token", "refresh-token"), ("id_token", "id-token")):
+            if isinstance(body.get(key), str) and body[key]:
+                self.client.secrets.add(body[key], kind)
+                registered = True
+        if registered:
+            self.client.show_body(response.exchange, response.body, response.truncated)
 
     def token(self) -> str:
         """The run's bearer token, obtained once and renewed when it expires.
@@ -148,6 +185,9 @@ def parse_token(response: Response) -> Token:
     value = body.get("access_token")
     if not isinstance(value, str) or not value:
         raise AuthError("token response has no access_token string")
+    if not _SENDABLE_TOKEN.fullmatch(value):
+        raise AuthError("token response's access_token holds characters an HTTP Authorization header cannot carry "
+                        "(only printable ASCII, RFC 6749 Appendix A.12)")
     token_type = body.get("token_type")
     expires_in = body.get("expires_in")
     return Token(

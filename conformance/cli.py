@@ -105,6 +105,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", default=None, help="print only the verdict line")
     run.add_argument("--expired-token", help="an expired access token of the target, to test expiry (prefer the "
                      "environment variable PACT_EXPIRED_TOKEN: command lines are visible to other users)")
+    run.add_argument("--same-origin-token-endpoint", action="store_true", default=None, help="never send the client "
+                     "credentials to a discovered token_endpoint on another origin than the auth URL")
     run.add_argument("--max-pages", type=int, help=f"stop a pagination walk after this many pages (default {DEFAULT_MAX_PAGES})")
     run.add_argument("--run-timeout", dest="run_timeout_s", type=float, help="end the run after this many seconds as "
                      f"interrupted, with a partial report (default {DEFAULT_RUN_TIMEOUT_S:g})")

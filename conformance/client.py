@@ -14,6 +14,7 @@ import hashlib
 import json
 import ssl
 import time
+import zlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -21,9 +22,12 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from conformance.content_coding import ACCEPTED, BoundedDecoder, CodingRefused, Exceeded, parse_codings
 from conformance.deadline import socket_deadline
 from conformance.deadline import transport as deadline_transport
-from conformance.evidence import EvidenceLog, Exchange, SecretBook, excerpt
+from conformance.evidence import HEADER_CHARS, NOTE_CHARS, EvidenceLog, Exchange, SecretBook, excerpt
+from conformance.sanitize import NOTE as UNSAFE_NOTE
+from conformance.sanitize import clean, clean_json
 
 MAX_JSON_DEPTH = 200
 # After this many consecutive requests without a complete answer (timeouts, bodies that never end)
@@ -41,6 +45,10 @@ class TargetError(Exception):
 
 class BadBody(Exception):
     """The target answered, but the body is not what JSON parsing needs."""
+
+
+class UnusableData(Exception):
+    """Data from the target cannot be sent back in a request (a 3 MB id, a non-ASCII token): its fault."""
 
 
 @dataclass
@@ -72,8 +80,13 @@ class Response:
             raise BadBody("response body JSON is nested too deeply to process") from None
         except json.JSONDecodeError as exc:
             raise BadBody(f"response body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+        except ValueError as exc:  # e.g. an integer of more than 4300 digits
+            raise BadBody(f"response body JSON holds a value the harness cannot process: {exc}") from None
         if _depth_exceeds(value, MAX_JSON_DEPTH):
             raise BadBody(f"response body JSON is nested deeper than {MAX_JSON_DEPTH} levels")
+        value, replaced = clean_json(value)
+        if replaced and UNSAFE_NOTE not in (self.exchange.note or ""):
+            self.exchange.note = f"{self.exchange.note}; {UNSAFE_NOTE}" if self.exchange.note else UNSAFE_NOTE
         return value
 
     @property
@@ -189,11 +202,15 @@ class PactClient:
             timeout=httpx.Timeout(timeout_s),
             follow_redirects=False,
             trust_env=False,  # never route through proxies from the environment
-            headers={"User-Agent": "pact-gxd-conformance"},
+            headers={"User-Agent": "pact-gxd-conformance", "Accept-Encoding": ACCEPTED},
         )
 
     def close(self) -> None:
         self._http.close()
+
+    def note(self, text: str) -> None:
+        """A note in the current case's evidence (cleaned, redacted, cut there)."""
+        self._evidence().note(text)
 
     def request(
         self,
@@ -216,11 +233,14 @@ class PactClient:
         if json_body is not None:
             content = json.dumps(json_body)
             send_headers.setdefault("Content-Type", "application/json")
-        request = self._http.build_request(
-            method, url, headers=send_headers, params=params, data=data, content=content,
-        )
-        if auth is not None:
-            request.headers["Authorization"] = basic_credentials(*auth)
+        try:
+            request = self._http.build_request(
+                method, url, headers=send_headers, params=params, data=data, content=content,
+            )
+            if auth is not None:
+                request.headers["Authorization"] = basic_credentials(*auth)
+        except (httpx.InvalidURL, UnicodeError, ValueError) as exc:
+            raise UnusableData(self._unusable(url, exc)) from None
         exchange = self._record_request(request, note)
         started = time.monotonic()
         deadline = started + self.timeout_s * 3
@@ -261,23 +281,39 @@ class PactClient:
             self._silent.record(key, unanswered=body.unfinished)
         self._record_response(exchange, response, body.data, body.truncated, started, body.error)
         if body.error:
-            raise TargetError(body.error)
+            raise TargetError(exchange.error)
         return Response(response.status_code, response.headers, body.data, body.truncated, str(request.url), exchange)
+
+    def _unusable(self, url: str, exc: Exception) -> str:
+        """Why a request built from the target's data cannot be sent (never the data itself in full)."""
+        shown, _ = self.secrets.excerpt(clean(url), 200)
+        return (f"the target's data cannot be used in a request ({type(exc).__name__}: "
+                f"{self.secrets.excerpt(clean(str(exc)), 300)[0]}); request to {shown}"
+                f"{f' ({len(url)} characters)' if len(url) > 200 else ''} not sent")
 
     def _read_capped(self, response: httpx.Response, deadline: float) -> _Body:
         """The body if it fits in max_body_bytes; else only its head, marked truncated.
 
         A truncated body is never parsed nor joined: an oversized answer costs at most the cap
-        while it is read, and only its head is kept.
+        while it is read, and only its head is kept. Content codings are undone layer by layer
+        under the same cap (see content_coding), never by httpx in one unbounded step.
         """
         chunks: list[bytes] = []
-        size = 0
         try:
-            for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > self.max_body_bytes:
-                    return _Body(_head(chunks, chunk), truncated=True)
-                chunks.append(chunk)
+            decoder = BoundedDecoder(parse_codings(response.headers.get("content-encoding")), self.max_body_bytes)
+        except CodingRefused as exc:
+            return _Body(b"", truncated=True, error=str(exc))
+        try:
+            for raw in response.iter_raw():
+                try:
+                    for chunk in decoder.feed(raw):
+                        chunks.append(chunk)
+                except Exceeded as exc:
+                    truncated = _Body(_head(chunks), truncated=True)
+                    return truncated if "size cap" in str(exc) else truncated._replace(error=str(exc))
+                except zlib.error as exc:
+                    return _Body(_head(chunks), truncated=True,
+                                 error=f"response body is not valid {response.headers.get('content-encoding')}: {exc}")
                 if time.monotonic() > deadline:
                     return _Body(_head(chunks), truncated=True, unfinished=True, error=(
                         f"response body still streaming after {self.timeout_s * 3:g} s; reading stopped"))
@@ -293,27 +329,38 @@ class PactClient:
         return _Body(b"".join(chunks))
 
     def _record_request(self, request: httpx.Request, note: str | None) -> Exchange:
-        body: str | None = None
-        if request.content:
-            body, _ = excerpt(request.content)
-            body = self.secrets.redact(body or "")
-        headers = {k: self.secrets.redact_header(k, v) for k, v in request.headers.items()
-                   if k.lower() not in ("user-agent", "accept-encoding", "connection", "host")}
-        exchange = Exchange(request.method, self.secrets.redact(str(request.url)), headers, body, note=note)
+        body = excerpt(request.content, self.secrets)[0] if request.content else None
+        headers = self._shown_headers(request.headers)
+        for quiet in ("user-agent", "accept-encoding", "connection", "host"):
+            headers.pop(quiet, None)
+        url, _ = excerpt(str(request.url), self.secrets, HEADER_CHARS)
+        exchange = Exchange(request.method, url or "", headers, body, note=note)
         return self._evidence().record(exchange)
+
+    def _shown_headers(self, headers: httpx.Headers) -> dict[str, str]:
+        """Headers as evidence: cleaned, redacted, and a long value shown by its head."""
+        return {clean(k): self.secrets.redact_header(k, clean(v), HEADER_CHARS) for k, v in headers.items()}
 
     def _record_response(self, exchange: Exchange, response: httpx.Response, body: bytes,
                          truncated: bool, started: float, error: str | None) -> None:
-        text, cut = excerpt(body)
         exchange.status = response.status_code
-        exchange.response_headers = {k: self.secrets.redact_header(k, v) for k, v in response.headers.items()}
-        exchange.response_body = self.secrets.redact(text or "")
-        exchange.body_truncated = truncated or cut
+        exchange.response_headers = self._shown_headers(response.headers)
+        self.show_body(exchange, body, truncated)
         exchange.duration_s = time.monotonic() - started
-        exchange.error = error
+        exchange.error = self._shown(error) if error else None
+
+    def show_body(self, exchange: Exchange, body: bytes, truncated: bool = False) -> None:
+        """(Re)write a response body's excerpt, e.g. after a secret in it was registered."""
+        text, cut = excerpt(body, self.secrets)
+        exchange.response_body = text or ""
+        exchange.body_truncated = truncated or cut
+
+    def _shown(self, reason: str) -> str:
+        shown, cut = self.secrets.excerpt(clean(reason), NOTE_CHARS)
+        return shown + (" …" if cut else "")
 
     def _fail(self, exchange: Exchange, started: float, reason: str) -> Response:
-        exchange.error = self.secrets.redact(reason)
+        exchange.error = self._shown(reason)
         exchange.duration_s = time.monotonic() - started
         raise TargetError(exchange.error)
 
@@ -418,15 +465,16 @@ def iter_pages(
         next_url = response.links.get("next")
         progress.add(data)
         if next_url is not None:
+            shown = client.secrets.excerpt(clean(next_url), 200)[0]  # redacted, then cut
             if next_url in seen:
-                on_stop(f"pagination link repeats an earlier page ({next_url[:200]}): cycle stopped")
+                on_stop(f"pagination link repeats an earlier page ({shown}): cycle stopped")
                 next_url = None
             elif progress.stalled():
                 on_stop(f"pagination makes no progress after {number} pages: {progress.describe()}; "
                         f"the link of page {number} was not followed")
                 next_url = None
             elif not same_origin(next_url, first_url):
-                on_stop(f"pagination link leaves the target's origin ({next_url[:200]}); not followed with credentials")
+                on_stop(f"pagination link leaves the target's origin ({shown}); not followed with credentials")
                 next_url = None
         yield Page(number, response, data, next_url)
         url = next_url

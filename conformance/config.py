@@ -218,6 +218,8 @@ class RunOptions(BaseModel):
     link_wait_s: float | None = Field(default=None, ge=0, le=600)  # PAGE-11: off unless asked (it waits)
     official_only: bool = False
     expired_token: SecretStr | None = None
+    # Refuse a discovered token_endpoint on another origin than the auth URL (else: sent there, with a warning).
+    same_origin_token_endpoint: bool = False
     callback_url: str | None = None
     listen: str | None = None
     listen_cert: Path | None = None  # the events host's own certificate and key (PEM), else a kept CA's

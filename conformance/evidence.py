@@ -1,73 +1,28 @@
-"""Request/response transcripts with secrets redacted.
+"""Request/response transcripts, cleaned and redacted before they are kept.
 
-This is the only module that knows what a secret is. Every credential the run
-handles (client secret, issued tokens, callback credentials) is registered in
-the SecretBook; every string that leaves the harness (evidence, messages,
-report files) passes through `SecretBook.redact` first.
+Every credential the run handles (client secret, issued tokens, callback credentials) is
+registered in the SecretBook (redaction.py); every string from the target that is kept here is
+cleaned (sanitize.py), redacted in every spelling and only then cut, so the head of a secret that
+straddles a cut never survives.
 """
 
 from __future__ import annotations
 
-import base64
-import re
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from urllib.parse import quote, quote_plus
+
+from conformance.redaction import SecretBook
+from conformance.sanitize import clean
+
+__all__ = ["BODY_EXCERPT_CHARS", "EvidenceLog", "Exchange", "NOTE_CHARS", "SecretBook", "excerpt"]
 
 BODY_EXCERPT_CHARS = 4096
 MAX_EXCHANGES_KEPT = 200  # per case; the rest is counted in a note
 MAX_EVIDENCE_CHARS = 2_000_000  # per case, over the kept exchanges' strings
 MAX_NOTES_KEPT = 200
 MAX_FINDINGS_KEPT = 500
-_AUTH_HEADER = re.compile(r"^(Basic|Bearer)\s+(.+)$", re.IGNORECASE)
-_SECRET_HEADERS = {"authorization", "proxy-authorization", "cookie", "set-cookie"}
-
-
-class SecretBook:
-    """The run's secrets and their derived spellings (URL-encoded, Basic credentials)."""
-
-    def __init__(self) -> None:
-        self._markers: dict[str, str] = {}
-        self._lock = threading.Lock()
-
-    def add(self, value: str | None, kind: str) -> None:
-        """Register a secret. Very short values are still registered: a leak is a leak."""
-        if not value:
-            return
-        marker = f"«redacted {kind}, {len(value)} chars»"
-        with self._lock:
-            for spelling in {value, quote(value, safe=""), quote_plus(value)}:
-                self._markers.setdefault(spelling, marker)
-
-    def add_client(self, client_id: str, client_secret: str, kind: str = "client-secret") -> None:
-        """A client secret plus the Basic credential that embeds it."""
-        self.add(client_secret, kind)
-        basic = base64.b64encode(f"{client_id}:{client_secret}".encode()).decode()
-        self.add(basic, "basic-credentials")
-
-    def values(self) -> list[str]:
-        with self._lock:
-            return list(self._markers)
-
-    def redact(self, text: str) -> str:
-        """Replace every registered secret, longest first so overlaps redact whole."""
-        with self._lock:
-            items = sorted(self._markers.items(), key=lambda item: -len(item[0]))
-        for secret, marker in items:
-            if secret in text:
-                text = text.replace(secret, marker)
-        return text
-
-    def redact_header(self, name: str, value: str) -> str:
-        """Authorization-like headers are always masked, even for tokens the book never saw."""
-        if name.lower() in _SECRET_HEADERS:
-            match = _AUTH_HEADER.match(value)
-            if match:
-                scheme, credential = match.groups()
-                return f"{scheme} «redacted {scheme.lower()} credential, {len(credential)} chars»"
-            return f"«redacted {name.lower()}, {len(value)} chars»"
-        return self.redact(value)
+NOTE_CHARS = 2000
+HEADER_CHARS = 4096  # a 1 MB Link header is shown by its head
 
 
 @dataclass
@@ -103,19 +58,21 @@ class Exchange:
         }
 
 
-def excerpt(data: bytes | str | None, limit: int = BODY_EXCERPT_CHARS) -> tuple[str | None, bool]:
-    """Printable excerpt of a body: invalid UTF-8 is shown with replacement characters."""
+def excerpt(data: bytes | str | None, secrets: SecretBook,
+            limit: int = BODY_EXCERPT_CHARS) -> tuple[str | None, bool]:
+    """Printable excerpt of a body: decoded, cleaned, redacted and only then cut (True when cut).
+
+    Invalid UTF-8 is shown with replacement characters. Only as much as can be shown is decoded:
+    the head plus the longest spelling of any secret, so one that straddles the cut is found whole.
+    """
     if data is None:
         return None, False
-    if isinstance(data, bytes):  # decode only what can be shown (a UTF-8 character is at most 4 bytes)
-        text = data[: limit * 4].decode("utf-8", errors="replace")
-        if len(data) > limit * 4:
-            return text[:limit], True
-    else:
-        text = data
-    if len(text) > limit:
-        return text[:limit], True
-    return text, False
+    if isinstance(data, bytes):
+        window = (limit + secrets.reach) * 4  # a UTF-8 character is at most 4 bytes
+        text = clean(data[:window].decode("utf-8", errors="replace"))
+        shown, cut = secrets.excerpt(text, limit)
+        return shown, cut or len(data) > window
+    return secrets.excerpt(clean(data), limit)
 
 
 class EvidenceLog:
@@ -153,7 +110,8 @@ class EvidenceLog:
         if len(self.notes) - len(self._omission_notes) >= MAX_NOTES_KEPT:
             self._omit("notes")
         else:
-            self.notes.append(self.secrets.redact(text))
+            shown, cut = self.secrets.excerpt(clean(text), NOTE_CHARS)  # notes quote the target: clean, redact, cut
+            self.notes.append(shown + (" …" if cut else ""))
 
     def _omit(self, kind: str) -> None:
         self._omitted[kind] += 1

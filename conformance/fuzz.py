@@ -67,6 +67,7 @@ from schemathesis.specs.openapi.checks import (
 from conformance.client import PactClient, Response, TargetError, basic_credentials, same_origin
 from conformance.evidence import EvidenceLog, Exchange, SecretBook, excerpt
 from conformance.fuzz_options import DEFAULT_BUDGET, Check, FuzzSettings, FuzzSetupError, derive_seed, fuzz_settings
+from conformance.sanitize import clean_json
 from conformance.rules import check_footprint
 from conformance.rules.contested import uncontested
 from conformance.rules.finding import Severity
@@ -157,7 +158,7 @@ class Reply:
         if self.response is None or self.response.truncated or not self.response.body:
             return None
         try:
-            return json.loads(self.response.body)
+            return clean_json(json.loads(self.response.body))[0]  # no lone surrogate reaches a message
         except (ValueError, RecursionError):
             return None
 
@@ -750,15 +751,15 @@ class FuzzStage:
             lines += self._rule_errors[digest]
         if len(lines) > MAX_RULE_LINES:
             lines = lines[:MAX_RULE_LINES] + [f"… and {len(lines) - MAX_RULE_LINES} more data-model errors"]
-        return ["; ".join(lines)[: MESSAGE_CHARS * 2]] if lines else []
+        return [self.session.secrets.excerpt("; ".join(lines), MESSAGE_CHARS * 2)[0]] if lines else []
 
     def _excerpt(self, reply: Reply) -> str:
         if reply.response is None:
             return f"no response: {reply.error}"
         response = reply.response
-        text, cut = excerpt(response.body, EXCERPT_CHARS)
-        head = f"HTTP {response.status} {response.content_type or '(no Content-Type)'}"
-        return self.session.secrets.redact(f"{head}\n{text or ''}" + (" …" if cut or response.truncated else ""))
+        text, cut = excerpt(response.body, self.session.secrets, EXCERPT_CHARS)  # redacted, then cut
+        head = self.session.secrets.redact(f"HTTP {response.status} {response.content_type or '(no Content-Type)'}")
+        return f"{head}\n{text or ''}" + (" …" if cut or response.truncated else "")
 
     @staticmethod
     def _not_refused(reply: Reply) -> str | None:
@@ -907,6 +908,6 @@ def _parameter_count(case: Any) -> int:
 
 def _json(body: bytes | None) -> Any:
     try:
-        return json.loads(body) if body else None
+        return clean_json(json.loads(body))[0] if body else None
     except (ValueError, RecursionError):
         return None

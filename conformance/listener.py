@@ -41,10 +41,11 @@ from starlette.routing import Route
 
 from conformance.config import RunOptions
 from conformance import heartbeat
-from conformance.evidence import Exchange, SecretBook, excerpt
+from conformance.evidence import HEADER_CHARS, Exchange, SecretBook, excerpt
 from conformance.reference.events import DEMO_CALLBACK_CLIENT_ID, DEMO_CALLBACK_CLIENT_SECRET
 from conformance.reference.server import ServerError, ThreadedServer
 from conformance.reference.tls import RunCA, ServerCertificate, kept_ca
+from conformance.sanitize import clean, clean_json
 from conformance.session import TargetSession
 from conformance.versions import VersionInfo
 
@@ -109,7 +110,8 @@ class Incoming:
                         note=f"received by the harness's events host: {self.answer}")
 
     def summary(self) -> str:
-        answering = f" answering {self.request_event_id[:80]}" if self.request_event_id is not None else ""
+        # Not cut here: whoever shows the summary redacts it first, then cuts (EvidenceLog.note, case messages).
+        answering = f" answering {self.request_event_id}" if self.request_event_id is not None else ""
         return f"{self.method} {self.path}{answering} → {self.status} ({self.answer})"
 
 
@@ -287,13 +289,16 @@ class Listener:
         return "valid" if time.monotonic() < expiry else "expired"
 
     def _record(self, request: Request, body: bytes, bearer: str, status: int, answer: str) -> None:
+        """Everything the target sent, cleaned and redacted before it is kept (the body redacted, then cut)."""
         with self._arrived:
             if len(self._records) >= MAX_RECORDS:
                 self.not_kept += 1
                 return
-        text, _ = excerpt(body)
-        headers = {k: self._secrets.redact_header(k, v) for k, v in request.headers.items() if k not in _QUIET_HEADERS}
-        record = Incoming(request.method, request.url.path, headers, self._secrets.redact(text) if text else None,
+        text, _ = excerpt(body, self._secrets)
+        headers = {clean(k): self._secrets.redact_header(k, clean(v), HEADER_CHARS)
+                   for k, v in request.headers.items() if k not in _QUIET_HEADERS}
+        path, _ = excerpt(request.url.path, self._secrets, HEADER_CHARS)
+        record = Incoming(request.method, path or "/", headers, text or None,
                           _json_or_none(body), bearer, status, answer, time.monotonic())
         with self._arrived:
             self._records.append(record)
@@ -324,8 +329,9 @@ def _basic(header: str) -> tuple[str, str] | None:
 
 
 def _json_or_none(body: bytes) -> Any:
+    """The parsed body with every string cleaned (lone surrogates, control characters), or None."""
     try:
-        return json.loads(body)
+        return clean_json(json.loads(body))[0]
     except (ValueError, RecursionError):
         return None
 

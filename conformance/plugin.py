@@ -20,13 +20,14 @@ import pytest
 from _pytest.mark import KeywordMatcher  # pytest's own -k semantics, kept for names that are not case ids
 from _pytest.mark.expression import Expression
 
-from conformance.auth import AuthError
+from conformance.auth import AuthError, CredentialsWithheld
 from conformance.catalog import CaseSpec, selected_by, spec_of
-from conformance.client import BadBody, TargetError
+from conformance.client import BadBody, TargetError, UnusableData
 from conformance.config import ConfigError, RunOptions, build_settings
 from conformance.evidence import SecretBook
 from conformance.expect import CaseFailure
 from conformance.results import CaseOutcome, Outcome, verdict_of
+from conformance.sanitize import clean
 from conformance.session import TargetSession
 from conformance.versions import VersionInfo
 
@@ -90,6 +91,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--pact-listen-plain", action="store_true", default=None, help="events host in plain HTTP")
     group.addoption("--pact-callback-client-id", help="the one callback client id (secret: PACT_CALLBACK_CLIENT_SECRET)")
     group.addoption("--pact-strict", action="store_true", default=None, help="contested rules fail")
+    group.addoption("--pact-same-origin-token-endpoint", action="store_true", default=None,
+                    help="never send credentials to a discovered token_endpoint on another origin")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -121,6 +124,7 @@ def _standalone_context(config: pytest.Config) -> RunContext:
         "listen_cert": option("--pact-listen-cert"), "listen_key": option("--pact-listen-key"),
         "listen_plain": option("--pact-listen-plain"), "callback_client_id": option("--pact-callback-client-id"),
         "strict": option("--pact-strict"),
+        "same_origin_token_endpoint": option("--pact-same-origin-token-endpoint"),
     }
     try:
         settings = build_settings(cli, os.environ)
@@ -210,10 +214,17 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         context.selected = sum(1 for item in session.items if spec_of(item) is not None)
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_unconfigure(config: pytest.Config) -> None:
     context = config.stash.get(CONTEXT_KEY, None)
     if context is not None and context.standalone:
         context.close()
+        # Under plain pytest no report writer runs: allure-pytest's files (exception texts) are scrubbed here.
+        alluredir = getattr(config.option, "allure_report_dir", None)
+        if alluredir and Path(alluredir).is_dir():
+            from conformance.report.scrub import scrub_library_files
+
+            scrub_library_files(Path(alluredir), context.session.secrets)
 
 
 @pytest.fixture(scope="session")
@@ -254,6 +265,18 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         context.outcomes.append(result)
         if context.on_outcome is not None:
             context.on_outcome(result, context.selected)
+    _redact_report(report, context.session.secrets)
+
+
+def _redact_report(report: pytest.TestReport, secrets: SecretBook) -> None:
+    """What pytest prints (and allure-pytest's trace) quotes the target: cleaned and redacted like the reports."""
+    if report.passed or report.longrepr is None:
+        return
+    if isinstance(report.longrepr, tuple) and len(report.longrepr) == 3:
+        path, line, reason = report.longrepr
+        report.longrepr = (path, line, secrets.redact(clean(str(reason))))
+    else:
+        report.longrepr = secrets.redact(clean(str(report.longrepr)))
 
 
 def _case_outcome(case: CaseSpec, context: RunContext, call: pytest.CallInfo[None], report: pytest.TestReport) -> CaseOutcome:
@@ -264,7 +287,7 @@ def _case_outcome(case: CaseSpec, context: RunContext, call: pytest.CallInfo[Non
         spec=case,
         mandatory=case.is_mandatory(context.spec),
         outcome=status,
-        message=secrets.redact(message)[:MESSAGE_CHARS],
+        message=_shown_message(secrets, message),
         duration_s=report.duration,
         failed_requirements=requirements,
         evidence=[exchange.to_dict() for exchange in log.exchanges],
@@ -272,6 +295,12 @@ def _case_outcome(case: CaseSpec, context: RunContext, call: pytest.CallInfo[Non
         findings=list(log.findings),
         tables=dict(log.tables),
     )
+
+
+def _shown_message(secrets: SecretBook, message: str) -> str:
+    """Cleaned, redacted, then cut: a secret across the cut is redacted whole."""
+    shown, cut = secrets.excerpt(clean(message), MESSAGE_CHARS)
+    return shown + (" …" if cut else "")
 
 
 def _classify(call: pytest.CallInfo[None], report: pytest.TestReport) -> tuple[Outcome, str, list[str]]:
@@ -284,9 +313,11 @@ def _classify(call: pytest.CallInfo[None], report: pytest.TestReport) -> tuple[O
     exc = call.excinfo.value if call.excinfo is not None else None
     if isinstance(exc, CaseFailure):
         return Outcome.FAILED, exc.message, exc.requirements
+    if isinstance(exc, CredentialsWithheld):  # the user's choice, not the target's fault: not run
+        return Outcome.SKIPPED, str(exc), []
     if isinstance(exc, TargetError):
         return Outcome.FAILED, f"target unreachable or broken: {exc}", []
-    if isinstance(exc, (BadBody, AuthError)):
+    if isinstance(exc, (BadBody, AuthError, UnusableData)):
         return Outcome.FAILED, str(exc), []
     if isinstance(exc, AssertionError):
         return Outcome.FAILED, str(exc).split("\nassert ")[0], []

@@ -238,7 +238,7 @@ def _report(settings: Settings, context: RunContext, secrets: SecretBook, report
         run_id=context.run_id,
         insecure_tls=target.insecure_tls,
         selection=settings.options.select,
-        notes=run_notes,
+        notes=[*run_notes, *context.session.auth.warnings],
         interrupted=interrupted,
         baseline=compare(context.outcomes, baseline) if baseline else None,
     )

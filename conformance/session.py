@@ -41,7 +41,7 @@ class TargetSession:
             secrets=secrets, verify=ssl_context(target), timeout_s=options.timeout_s,
             max_body_bytes=options.max_body_bytes, evidence=lambda: self.evidence,
         )
-        self.auth = Authenticator(self.client, target)
+        self.auth = Authenticator(self.client, target, same_origin_only=options.same_origin_token_endpoint)
         self._first_page: list[Any] | None = None
 
     def begin_case(self) -> EvidenceLog:

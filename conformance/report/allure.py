@@ -13,6 +13,8 @@ from pathlib import Path
 
 from conformance.results import RunResult
 
+EVIDENCE_SUFFIX = "-evidence-attachment.json"
+
 
 def enrich_allure_results(result: RunResult, folder: Path) -> None:
     if not folder.is_dir():
@@ -39,7 +41,7 @@ def enrich_allure_results(result: RunResult, folder: Path) -> None:
             details = document.setdefault("statusDetails", {})
             details["message"] = case.message
         if case.evidence or case.findings or case.notes:
-            source = f"{uuid.uuid4()}-attachment.json"
+            source = f"{uuid.uuid4()}{EVIDENCE_SUFFIX}"  # written from the redacted result: not scrubbed again
             payload = {"notes": case.notes, "findings": case.findings, "exchanges": case.evidence}
             (folder / source).write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
             document.setdefault("attachments", []).append(

@@ -2,7 +2,7 @@
 
 A job summary is rendered as Markdown with HTML, so every string that may come from the target is
 made inert: HTML characters become entities, and the characters that could open a link, code span,
-emphasis or a new table cell are backslash-escaped. Credentials never appear (only the base URL).
+emphasis or a new table cell are backslash-escaped; control characters become U+FFFD. Credentials never appear (only the base URL).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from pathlib import Path
 
 from conformance.report.labels import labels_for
 from conformance.results import Outcome, RunResult, Verdict
+from conformance.sanitize import one_line
 
 _ICON = {Verdict.CONFORMANT: "✅", Verdict.NOT_CONFORMANT: "❌", Verdict.INCOMPLETE: "⚠️"}
 _MARKDOWN_SPECIAL = str.maketrans({char: "\\" + char for char in "\\`*_[]|"})
@@ -21,7 +22,7 @@ _NONE = "—"
 
 def inert(text: str, limit: int = _MESSAGE_CHARS) -> str:
     """The first line of `text`, shortened, as Markdown that renders literally (also inside a table cell)."""
-    line = " ".join((text.splitlines() or [""])[0].split())
+    line = " ".join(one_line((text.splitlines() or [""])[0]).split())  # no terminal escape, NUL or surrogate
     if len(line) > limit:
         line = line[: limit - 1] + "…"
     return html.escape(line.translate(_MARKDOWN_SPECIAL), quote=True)
