@@ -212,9 +212,16 @@ def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from conformance.reference.host import ReferenceHost
     from conformance.reference.server import ServerError
 
+    from conformance.config import check_profiles
+    from conformance.rounds.children import stop_signals_interrupt
+
     spec = args.spec if args.spec != "all" else DEFAULT_SPEC
     if spec not in SPEC_VERSIONS:
         return _die(f"unknown spec version {args.spec!r}; choose 2.0-2.3, 3.0 or all", EXIT_USAGE, err)
+    try:
+        check_profiles(args.profiles or ())
+    except ValueError as exc:
+        return _die(str(exc), EXIT_USAGE, err)
     try:
         host = ReferenceHost(spec, frozenset(args.profiles or ()), port=args.port)
     except ServerError as exc:
@@ -228,8 +235,9 @@ def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"  CA certificate: {host.ca.ca_pem}   e.g. curl --cacert {host.ca.ca_pem} {host.url}/.well-known/openid-configuration", file=out)
         print("Press Ctrl-C to stop.", file=out, flush=True)
         try:
-            while True:
-                time.sleep(3600)
+            with stop_signals_interrupt():  # SIGTERM too: the host stops and removes its CA folder
+                while True:
+                    time.sleep(3600)
         except KeyboardInterrupt:
             print("stopped", file=out)
     return EXIT_OK

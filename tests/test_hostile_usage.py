@@ -367,3 +367,28 @@ def test_a_roster_bill_of_materials_that_is_not_one_is_refused(tmp_path: Path) -
     roster.write_text('[round]\nname = "r"\ngxd_bom = "bom.json"\n[[solution]]\nname = "a"\n')
     assert "not a bill of materials" in _one_line(*_call(["round", str(roster), "--db", str(tmp_path / "db"),
                                                           "--report-dir", str(tmp_path / "o")])[::2])
+
+
+def test_serve_refuses_an_unknown_profile() -> None:
+    assert "unknown profile" in _one_line(*_call(["serve", "--profile", "nope"])[::2])
+
+
+def test_serve_stopped_by_sigterm_removes_its_tls_folder(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    serve = subprocess.Popen([sys.executable, "-m", "conformance.cli", "serve"], stdout=subprocess.PIPE, text=True,
+                             cwd=tmp_path)
+    assert serve.stdout is not None
+    deadline = time.monotonic() + 30
+    ca_pem = None
+    while ca_pem is None and time.monotonic() < deadline:
+        line = serve.stdout.readline()
+        if "CA certificate:" in line:
+            ca_pem = Path(line.split("CA certificate:")[1].split()[0])
+    assert ca_pem is not None and ca_pem.is_file()
+    serve.send_signal(signal.SIGTERM)
+    serve.communicate(timeout=20)
+    assert serve.returncode == 0 and not ca_pem.parent.exists()
