@@ -13,7 +13,7 @@ import errno
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
@@ -37,24 +37,19 @@ def _path(text: str) -> Path:
     return Path(text)
 
 
-def _port(text: str) -> int:
-    try:
-        port = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
-    if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"port must be 0-65535, got {port}")
-    return port
+def _whole_number(low: int, high: int | None = None) -> Callable[[str], int]:
+    """An argparse type for a whole number in [low, high]: a port, a worker count."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"must be {low}-{high}, got {value}" if high is not None
+                                             else f"must be at least {low}, got {value}")
+        return value
 
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
+    return parse
 
 
 class _Parser(argparse.ArgumentParser):
@@ -107,7 +102,7 @@ def _parser() -> argparse.ArgumentParser:
                      "a regression: a mandatory case fails that did not fail in the --baseline")
 
     serve = commands.add_parser("serve", help="run the embedded reference host alone")
-    serve.add_argument("--port", type=_port, default=0, help="port on 127.0.0.1 (default: any free port)")
+    serve.add_argument("--port", type=_whole_number(0, 65535), default=0, help="port on 127.0.0.1 (default: any free port)")
     serve.add_argument("--spec", default=DEFAULT_SPEC, help="v2 minor served on /2 (2.0-2.3), or 3.0 / all (/3 is always served)")
     serve.add_argument("--profile", action="append", dest="profiles", help="serve a profile's data too, e.g. gxd")
 
@@ -119,7 +114,7 @@ def _parser() -> argparse.ArgumentParser:
 
     round_ = commands.add_parser("round", help="run a certification round over a roster of solutions")
     round_.add_argument("roster", type=_path, help="roster TOML: [round] name, [[solution]] entries")
-    round_.add_argument("--workers", type=_positive, default=1, help="solutions run at the same time (default 1)")
+    round_.add_argument("--workers", type=_whole_number(1), default=1, help="solutions run at the same time (default 1)")
     round_.add_argument("--shard", help="run only the i-th of n slices of the roster, e.g. 1/4 (merge them later)")
     round_.add_argument("--report-dir", type=_path, help="round folder (default reports/rounds/<UTC timestamp>/)")
     round_.add_argument("--db", type=_path, default=DEFAULT_ROUNDS_DB, help=f"history database (default {DEFAULT_ROUNDS_DB})")
