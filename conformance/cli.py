@@ -16,7 +16,7 @@ import os
 import ssl
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
@@ -40,24 +40,19 @@ def _path(text: str) -> Path:
     return Path(text)
 
 
-def _port(text: str) -> int:
-    try:
-        port = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
-    if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"port must be 0-65535, got {port}")
-    return port
+def _whole_number(low: int, high: int | None = None) -> Callable[[str], int]:
+    """An argparse type for a whole number in [low, high]: a port, a worker count."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"must be {low}-{high}, got {value}" if high is not None
+                                             else f"must be at least {low}, got {value}")
+        return value
 
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
+    return parse
 
 
 class _Parser(argparse.ArgumentParser):
@@ -132,7 +127,7 @@ def _parser() -> argparse.ArgumentParser:
                      "a regression: a mandatory case fails that did not fail in the --baseline")
 
     serve = commands.add_parser("serve", help="run the embedded reference host alone")
-    serve.add_argument("--port", type=_port, default=0, help="port on 127.0.0.1 (default: any free port)")
+    serve.add_argument("--port", type=_whole_number(0, 65535), default=0, help="port on 127.0.0.1 (default: any free port)")
     serve.add_argument("--spec", default=DEFAULT_SPEC, help="v2 minor served on /2 (2.0-2.3), or 3.0 / all (/3 is always served)")
     serve.add_argument("--profile", action="append", dest="profiles", help="serve a profile's data too, e.g. gxd")
     serve.add_argument("--tls-dir", type=Path, help="keep the host's CA in this directory across starts "
@@ -157,7 +152,7 @@ def _parser() -> argparse.ArgumentParser:
 
     round_ = commands.add_parser("round", help="run a certification round over a roster of solutions")
     round_.add_argument("roster", type=_path, help="roster TOML: [round] name, [[solution]] entries")
-    round_.add_argument("--workers", type=_positive, default=1, help="solutions run at the same time (default 1)")
+    round_.add_argument("--workers", type=_whole_number(1), default=1, help="solutions run at the same time (default 1)")
     round_.add_argument("--shard", help="run only the i-th of n slices of the roster, e.g. 1/4 (merge them later)")
     round_.add_argument("--report-dir", type=_path, help="round folder (default reports/rounds/<UTC timestamp>/)")
     round_.add_argument("--db", type=_path, default=DEFAULT_ROUNDS_DB, help=f"history database (default {DEFAULT_ROUNDS_DB})")
@@ -294,10 +289,14 @@ def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from conformance.reference.tls import kept_ca
     from conformance.reference.server import ServerError
 
+    from conformance.config import check_profiles
+    from conformance.rounds.children import stop_signals_interrupt
+
     spec = args.spec if args.spec != "all" else DEFAULT_SPEC
     if spec not in SPEC_VERSIONS:
         return _die(f"unknown spec version {args.spec!r}; choose 2.0-2.3, 3.0 or all", EXIT_USAGE, err)
     try:
+        check_profiles(args.profiles or ())
         overrides = _serve_callbacks(args, os.environ)
         ca = kept_ca(args.tls_dir, ("127.0.0.1", "localhost")) if args.tls_dir else None
         host = ReferenceHost(spec, frozenset(args.profiles or ()), port=args.port, ca=ca, overrides=overrides,
@@ -319,8 +318,9 @@ def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
               f"{_trust_words(args)}", file=out)
         print("Press Ctrl-C to stop.", file=out, flush=True)
         try:
-            while True:
-                time.sleep(3600)
+            with stop_signals_interrupt():  # SIGTERM too: the host stops and removes its CA folder
+                while True:
+                    time.sleep(3600)
         except KeyboardInterrupt:
             print("stopped", file=out)
         finally:

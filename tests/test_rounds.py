@@ -439,3 +439,23 @@ def test_merging_the_same_shards_again_records_the_round_once(tmp_path: Path) ->
     out = io.StringIO()
     assert main(["history", "x", "--db", db], out=out) == 0
     assert out.getvalue().startswith("x: 1 round(s)"), out.getvalue()
+
+
+def test_merge_refuses_a_shard_whose_report_folder_points_elsewhere(tmp_path: Path) -> None:
+    import shutil
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("not a report")
+    folder = _shard_folder(tmp_path / "s1", "1/1", "aaaa", [(0, "x")])
+    data = json.loads((folder / "round.json").read_text())
+    data["solutions"][0]["report_dir"] = "../outside"
+    (folder / "round.json").write_text(json.dumps(data))
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["merge", str(folder), "--report-dir", str(tmp_path / "m"), "--db", str(tmp_path / "db")], out=out, err=err)
+    assert code == 2 and "report folder" in err.getvalue()
+    assert not any((tmp_path / "m").rglob("secret.txt")), "a file from outside the shard was copied"
+    shutil.rmtree(folder)
+    folder = _shard_folder(tmp_path / "s1", "a/b", "aaaa", [(0, "x")])
+    code = main(["merge", str(folder), "--report-dir", str(tmp_path / "m"), "--db", str(tmp_path / "db")], out=out, err=err)
+    assert code == 2 and "is not i/n" in err.getvalue()

@@ -9,16 +9,28 @@ from pathlib import Path
 
 from conformance.config import ConfigError
 from conformance.rounds.model import RoundResult
+from conformance.rounds.roster import SOLUTION_NAME, parse_shard
 
 
 def _read_shard(folder: Path) -> RoundResult:
     path = folder / "round.json"
     try:
-        return RoundResult.from_dict(json.loads(path.read_text(encoding="utf-8")))
-    except FileNotFoundError:
+        shard = RoundResult.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except (FileNotFoundError, NotADirectoryError):
         raise ConfigError(f"no round.json in {folder}: not a round folder") from None
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:
         raise ConfigError(f"{path} is not a round report: {exc}") from None
+    if shard.shard is not None:
+        try:
+            parse_shard(str(shard.shard))
+        except ConfigError:
+            raise ConfigError(f"{path} is not a round report: shard {str(shard.shard)[:40]!r} is not i/n") from None
+    for row in shard.rows:  # a report folder is copied: it must be the solution's own, inside the shard
+        if not (isinstance(row.name, str) and SOLUTION_NAME.fullmatch(row.name)) or row.report_dir not in (
+                None, f"solutions/{row.name}"):
+            raise ConfigError(f"{path} is not a round report: solution {str(row.name)[:80]!r} has report folder "
+                              f"{str(row.report_dir)[:80]!r}")
+    return shard
 
 
 def merged_round_id(shards: list[RoundResult]) -> str:

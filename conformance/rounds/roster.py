@@ -19,7 +19,7 @@ from conformance.config import (MAX_CONFIG_BYTES, ConfigError, SpecVersion, chec
                                 check_url, did_you_mean, existing_file)
 from conformance.versions import DEFAULT_SPEC
 
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+SOLUTION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
 class Solution(BaseModel):
@@ -59,7 +59,7 @@ class Solution(BaseModel):
     @field_validator("name")
     @classmethod
     def _name(cls, value: str) -> str:
-        if not _NAME.fullmatch(value):
+        if not SOLUTION_NAME.fullmatch(value):
             raise ValueError(f"solution name {value!r} must be 1-64 letters, digits, '.', '_' or '-'")
         return value
 
