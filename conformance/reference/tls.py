@@ -138,7 +138,7 @@ def cached_run_ca(hostnames: tuple[str, ...] = ("127.0.0.1", "localhost")) -> Ru
             return make_run_ca(hostnames)
         if not all(path.is_file() for path in paths):
             return make_run_ca(hostnames)
-    return RunCA(None, folder, *paths, temporary=False)  # shared by every run of the day: never removed
+    return RunCA(None, folder, paths[0], paths[1], paths[2], temporary=False)  # shared by every run of the day: never removed
 
 
 def _forget_before(root: Path, day: str) -> None:
