@@ -58,6 +58,17 @@ def gzip_layers(size: int, layers: int) -> bytes:
     return data
 
 
+def counted(app: Any, seen: list[str]) -> Any:
+    """ASGI wrapper appending each HTTP request's path to `seen`: how many requests a run made of a target."""
+
+    async def wrapper(scope: Any, receive: Any, send: Any) -> None:
+        if scope.get("type") == "http":
+            seen.append(scope.get("path", ""))
+        await app(scope, receive, send)
+
+    return wrapper
+
+
 class Recorder:
     """Another origin that records whatever reaches it (to prove credentials never go there)."""
 

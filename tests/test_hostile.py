@@ -20,9 +20,13 @@ from conformance.reference.server import ThreadedServer
 from conformance.reference.tls import RunCA, make_run_ca
 from conformance.results import Outcome, Verdict
 from tests.harness import artefact_text, executable_content, run_target
-from tests.hostile import HOSTILE_TEXT, Recorder, SilentServer, TrickleServer, hostile_app
+from tests.hostile import HOSTILE_TEXT, Recorder, SilentServer, TrickleServer, counted, hostile_app
 
 TIMEOUT_S = 1.0
+NEVER_ANSWERING = {"slow", "endless"}  # scenarios whose listing never completes an answer
+# Requests a run may make of a resource that never answers: three in a row, then one retry per 30 s
+# while the run lasts, counted per origin, path and URL (a generous margin over the few that happen).
+NOT_ANSWERING_BUDGET = 24
 
 
 def _target(url: str, ca: RunCA | None, spec: str = "2.3") -> Target:
@@ -55,25 +59,28 @@ def _assert_controlled(result_cases: list, case_id: str = "LIST-OK") -> str:
 )
 def test_misbehaving_target_gives_failed_cases_not_crashes(scenario: str, reason: str, tmp_path: Path) -> None:
     ca = make_run_ca()
-    started = time.monotonic()
-    with ThreadedServer(hostile_app(scenario), tls=ca) as server:
+    seen: list[str] = []
+    with ThreadedServer(counted(hostile_app(scenario), seen), tls=ca) as server:
         output = run_target(_target(server.url, ca), tmp_path, timeout_s=TIMEOUT_S)
-    elapsed = time.monotonic() - started
     message = _assert_controlled(output.result.cases)
     assert re.search(reason, message), message
     assert output.result.verdict is Verdict.NOT_CONFORMANT
-    # Bound: a target that never completes an answer is given up after a few requests (not one per case).
-    assert elapsed < 60, f"{elapsed:.0f} s"
+    # Bound: a target that never completes an answer is given up after a few requests per resource (not one
+    # per case): counted in requests, not seconds, so the bound holds on a loaded machine too.
+    if scenario in NEVER_ANSWERING:
+        listings = [path for path in seen if path.endswith("/footprints")]
+        assert len(listings) <= NOT_ANSWERING_BUDGET, f"{len(listings)} listing requests to a target that never answers"
 
 
 def test_silent_server_times_out_everywhere(tmp_path: Path) -> None:
     with SilentServer() as silent:
         url = f"https://127.0.0.1:{silent.port}"
-        started = time.monotonic()
         output = run_target(_target(url, None), tmp_path, timeout_s=TIMEOUT_S)
+        connections = len(silent._held)  # noqa: SLF001 - test-only count of what the run tried
     cases = output.result.cases
-    # After three timeouts the target counts as not answering: a silent target costs seconds, not minutes.
-    assert time.monotonic() - started < 60
+    # After three timeouts the target counts as not answering: a silent target costs a few connections, not
+    # one timeout per request of every case.
+    assert connections <= NOT_ANSWERING_BUDGET, f"{connections} connections to a silent target"
     assert output.result.verdict is Verdict.NOT_CONFORMANT
     assert not [c for c in cases if c.outcome is Outcome.ERROR]
     core = [c for c in cases if c.spec.id in ("AUTH-TOKEN", "LIST-OK", "GET-OK")]
@@ -118,12 +125,9 @@ def test_trickled_headers_end_at_the_request_deadline() -> None:
     log = EvidenceLog(book)
     with TrickleServer() as server:
         client = PactClient(secrets=book, verify=True, timeout_s=0.5, max_body_bytes=1024, evidence=lambda: log)
-        started = time.monotonic()
-        with pytest.raises(TargetError, match="headers still incomplete"):
+        with pytest.raises(TargetError, match="headers still incomplete"):  # the overall deadline, not a read timeout
             client.request("GET", f"http://127.0.0.1:{server.port}/2/footprints")
-        elapsed = time.monotonic() - started
         client.close()
-    assert elapsed < 3 * 0.5 + 1.0, f"{elapsed:.1f} s"
 
 
 def test_hostile_strings_never_become_markup(tmp_path: Path) -> None:
