@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 from conformance import __version__
 from conformance.config import FAIL_ON_CHOICES, ConfigError, build_settings
 from conformance.report.labels import labels_for
+from conformance.report.summary_md import verdict_pair
 from conformance.versions import DEFAULT_SPEC, SPEC_VERSIONS
 
 if TYPE_CHECKING:
@@ -136,6 +137,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     verdict = result.verdict.value if settings.options.lang == "en" else labels[result.verdict.value]
     print(labels["cli_summary"].format(verdict=verdict, warnings=summary["warnings"],
                                        **summary["mandatory"]), file=out)
+    print("  " + verdict_pair(result, labels), file=out)
     if len(result.profile_verdicts()) > 1:
         print("  " + ", ".join(f"{labels.get(k, k)}: {labels[v.value]}" for k, v in result.profile_verdicts().items()),
               file=out)
@@ -151,6 +153,8 @@ def _exit_code(result: RunResult, fail_on: str) -> int:
     """`regression` lets a gradually adopting team pass with known failures, never with new mandatory ones."""
     if fail_on == "regression":
         failed = result.interrupted or (result.baseline is not None and result.baseline.regression)
+    elif result.official_only:  # the run holds official cases only: their (predicted) verdict decides
+        failed = result.official_verdict is None or result.official_verdict.value != "conformant"
     else:
         failed = result.verdict.value != "conformant"
     return EXIT_FAIL if failed else EXIT_OK

@@ -30,7 +30,7 @@ def test_clean_reference_host_is_conformant(spec: str, tmp_path: Path) -> None:
 def test_fault_is_detected(fault: Fault, spec: str, tmp_path: Path) -> None:
     options = dict(fault.options)
     if not any(case_id.startswith("FUZZ-") for case_id in fault.kills):
-        options.setdefault("select", "not fuzz")  # fuzzing is proven by its own faults; this keeps CI fast
+        options.setdefault("select", "not fuzz and not official")  # fuzzing and official cases: own tests
     with faulty_host(fault, spec) as host:
         output = run_host(host, tmp_path, spec, fault.profiles, **options)
     result = output.result
@@ -46,12 +46,13 @@ def test_fault_is_detected(fault: Fault, spec: str, tmp_path: Path) -> None:
     else:  # only optional cases are killed: warnings, the verdict stands unless mandatory collateral failed
         mandatory_failed = any(c.mandatory for c in result.cases if c.spec.id in failed)
         assert (result.verdict is Verdict.CONFORMANT) is not mandatory_failed, result.verdict
-    unexpected = failed - fault.kills - fault.collateral
+    # Official cases predict another tool's verdict (quirks included); tests/test_official.py pins them.
+    unexpected = {i for i in failed if not i.startswith("OFFICIAL-")} - fault.kills - fault.collateral
     assert not unexpected, f"false failures under {fault.name}: " + "; ".join(
         f"{c.spec.id}: {c.message}" for c in result.cases if c.spec.id in unexpected)
 
 
 def test_every_case_is_killed_by_some_fault() -> None:
     killed = {case_id for fault in FAULTS for case_id in fault.kills}
-    unkilled = sorted(c.id for c in load_cases() if c.id not in killed)
+    unkilled = sorted(c.id for c in load_cases() if c.id not in killed and not c.id.startswith("OFFICIAL-"))
     assert not unkilled, f"cases no fault makes fail (they could pass on a broken host): {unkilled}"

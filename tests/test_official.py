@@ -1,0 +1,98 @@
+"""The official tool's verdict, predicted case by case: the official semantics pinned with faulty hosts.
+
+No official tool is needed: each expectation below is what wbcsd/pact-conformance-service
+reports for such a host (docs/divergences/official-tool.md holds the side-by-side runs).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from conformance.client import Response
+from conformance.evidence import Exchange
+from conformance.official import inverted, judge
+from conformance.reference.data import load_footprints
+from conformance.results import Outcome, Verdict
+from tests.faults import all_faults
+from tests.faults.model import Fault
+from tests.harness import faulty_host, run_host
+
+FAULTS = {fault.name: fault for fault in all_faults()}
+
+
+def _outcomes(result: Any) -> dict[str, Outcome]:
+    return {c.spec.id: c.outcome for c in result.cases}
+
+
+def _malformed_id_fault(spec: str) -> Fault:
+    """The first footprint's id is not a UUID (the schema's format: uuid); everything else is valid."""
+    dataset = load_footprints(spec)
+    dataset[0] = {**dataset[0], "id": "not-a-uuid-" + str(dataset[0]["id"])[:8]}
+    key = "3.0" if spec == "3.0" else "2.3"
+    return Fault("malformed-footprint-id", "a footprint id that is not a UUID", kills=frozenset(), specs=(spec,),
+                 overrides={"footprints": {key: dataset}})
+
+
+@pytest.mark.parametrize("spec", ["2.3", "3.0"])
+def test_malformed_footprint_id_fails_official_tc3_tc4(spec: str, tmp_path: Path) -> None:
+    """The official TC3/TC4 validate the body against the version's schema; --official-only must too."""
+    with faulty_host(_malformed_id_fault(spec), spec) as host:
+        result = run_host(host, tmp_path, spec, official_only=True).result
+    outcomes = _outcomes(result)
+    assert outcomes["OFFICIAL-TC3"] is Outcome.FAILED and outcomes["OFFICIAL-TC4"] is Outcome.FAILED, outcomes
+    assert result.official_verdict is Verdict.NOT_CONFORMANT
+    assert result.verdict is not Verdict.CONFORMANT  # --official-only never claims the full verdict
+
+
+def test_token_without_token_type_passes_official_tc1(tmp_path: Path) -> None:
+    """Official TC1 checks the status only; the full verdict still fails AUTH-TOKEN (RFC 6749 §5.1)."""
+    with faulty_host(FAULTS["token-without-token-type"], "2.3") as host:
+        result = run_host(host, tmp_path, "2.3", select="not fuzz").result
+    outcomes = _outcomes(result)
+    assert outcomes["OFFICIAL-TC1"] is Outcome.PASSED
+    assert outcomes["AUTH-TOKEN"] is Outcome.FAILED
+    assert result.official_verdict is Verdict.CONFORMANT
+    assert result.verdict is Verdict.NOT_CONFORMANT
+
+
+def test_clean_host_official_only_is_predicted_conformant(tmp_path: Path) -> None:
+    with faulty_host(None, "3.0") as host:
+        result = run_host(host, tmp_path, "3.0", official_only=True).result
+    assert result.official_verdict is Verdict.CONFORMANT, [(c.spec.id, c.message) for c in result.cases
+                                                           if c.outcome is not Outcome.PASSED]
+    assert all(c.spec.official for c in result.cases)
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert report["official_verdict"] == "conformant" and report["verdict"] == "incomplete"
+    summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
+    assert "Official tool (predicted): ✅ conformant · full: ⚠️ incomplete" in summary
+    assert "Official tool (predicted)" in (tmp_path / "report.html").read_text(encoding="utf-8")
+
+
+def _response(status: int, body: Any = None, content_type: str = "application/json") -> Response:
+    raw = b"" if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
+    exchange = Exchange("GET", "https://host.example/2/footprints", {}, None)
+    return Response(status, httpx.Headers({"content-type": content_type}), raw, False, exchange.url, exchange)
+
+
+def test_judgement_follows_run_test_case() -> None:
+    """Status set first; a schema needs a JSON Content-Type; condition messages are warnings; HTTP probes invert."""
+    assert not judge(_response(403), frozenset({400, 401}), spec="2.3").passed
+    assert judge(_response(401, b"", "text/plain"), frozenset({400, 401}), spec="2.3").passed
+    assert not judge(_response(401, b"{not json"), frozenset({400, 401}), spec="2.3").passed  # JSON.parse throws
+    assert not judge(_response(200, {"data": []}, "text/plain"), frozenset({200}), spec="2.3", schema="empty").passed
+    assert judge(_response(200, {"data": []}), frozenset({200}), spec="2.3", schema="empty").passed
+    assert not judge(_response(200, {"data": []}), frozenset({200}), spec="2.3", schema="simple-list").passed
+
+    def warn(body: Any, messages: list[str]) -> bool:
+        messages.append("Warning: expected error code BadRequest but received None")
+        return True
+    warned = judge(_response(401), frozenset({400, 401}), spec="2.3", condition=warn)
+    assert warned.passed and warned.warnings
+    assert inverted(judge(None, frozenset({200}), spec="2.3", transport_error="refused")).passed
+    assert not inverted(judge(_response(200, {"access_token": "x"}), frozenset({200}), spec="2.3",
+                              schema="token")).passed
