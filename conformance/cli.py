@@ -85,7 +85,8 @@ def _parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="check footprint files offline against the data model")
     validate.add_argument("paths", nargs="+", help="files, directories, or - for stdin")
-    validate.add_argument("--spec", default=DEFAULT_SPEC, help=f"spec version ({', '.join(SPEC_VERSIONS)})")
+    validate.add_argument("--spec", default=DEFAULT_SPEC, help=f"spec version ({', '.join(SPEC_VERSIONS)}), or auto: "
+                          "each footprint against the version its specVersion names")
     validate.add_argument("--profile", action="append", dest="profiles", help="extra profile, e.g. gxd")
     validate.add_argument("--format", choices=("text", "json"), default="text")
 
@@ -188,8 +189,9 @@ def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    if args.spec not in SPEC_VERSIONS:
-        return _die(f"unknown spec version {args.spec!r}; choose one of {', '.join(SPEC_VERSIONS)}", EXIT_USAGE, err)
+    if args.spec not in (*SPEC_VERSIONS, "auto"):
+        return _die(f"unknown spec version {args.spec!r}; choose one of {', '.join(SPEC_VERSIONS)} or auto", EXIT_USAGE,
+                    err)
     unknown = set(args.profiles or ()) - {"gxd"}
     if unknown:
         return _die(f"unknown profile {sorted(unknown)[0]!r}; known: gxd", EXIT_USAGE, err)

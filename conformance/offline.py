@@ -21,9 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, Self, TextIO
 
+from conformance.documents import Kind, describe, kind_of, spec_for, spec_notice
 from conformance.rules import check_footprint
 from conformance.rules.finding import Finding, Severity
 from conformance.schemas.areas import pointer
+from conformance.versions import DEFAULT_SPEC
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 _SUFFIXES = (".json", ".jsonl")
@@ -60,6 +62,21 @@ class Location:
 
 
 @dataclass
+class Notices:
+    """Document-level remarks (kind, specVersion), each once per file with a count; printed after the findings."""
+
+    counts: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def add(self, name: str, message: str) -> None:
+        key = (name, message)
+        self.counts[key] = self.counts.get(key, 0) + 1
+
+    def lines(self) -> list[str]:
+        return [f"{name}: {message}" + (f" ({count} times)" if count > 1 else "")
+                for (name, message), count in self.counts.items()]
+
+
+@dataclass
 class Tally:
     footprints: int = 0
     valid: int = 0
@@ -88,14 +105,16 @@ def validate_paths(
     """
     reporter: _Reporter = _JsonReporter(out, spec, profiles) if fmt == "json" else _TextReporter(out)
     tally = Tally()
+    notices = Notices()
     with _Workers(spec, profiles) as workers:
         try:
             for name, path in _sources(paths):
                 tally.files.append(name)
+                noted = _Noted(notices, name)
                 if path is None:
-                    checked = _checked(_stdin_documents(stdin), spec, profiles)
+                    checked = _checked(_stdin_documents(stdin), spec, profiles, noted)
                 else:
-                    checked = _file_checked(path, spec, profiles, workers, parallel_from_bytes)
+                    checked = _file_checked(path, spec, profiles, workers, parallel_from_bytes, noted)
                 for line, document_pointer, findings in checked:
                     tally.footprints += 1
                     if not findings:  # most footprints: no Location built, nothing written
@@ -110,6 +129,8 @@ def validate_paths(
             reporter.finish(tally, error=message)
             print(f"error: {message}", file=err)
             return EXIT_UNREADABLE
+    for line in notices.lines():  # on stderr in both formats: the JSON report's shape stays stable
+        print(f"note: {line}", file=err)
     reporter.finish(tally, error=None)
     return EXIT_OK if tally.invalid == 0 else EXIT_INVALID
 
@@ -137,15 +158,39 @@ def _sources(paths: list[str]) -> Iterator[tuple[str, Path | None]]:
             raise UnreadableInput(f"{raw}: no such file or directory")
 
 
-def _checked(documents: Documents, spec: str, profiles: frozenset[str]) -> Iterator[Checked]:
-    """Every footprint of every document checked in this process, lazily so findings stream out."""
+class _Noted:
+    """The notices of one input file (None-safe for worker processes, which keep none)."""
+
+    def __init__(self, notices: Notices | None, name: str) -> None:
+        self.notices, self.name = notices, name
+
+    def __call__(self, message: str) -> None:
+        if self.notices is not None:
+            self.notices.add(self.name, message)
+
+
+def _checked(documents: Documents, spec: str, profiles: frozenset[str],
+             noted: _Noted | None = None) -> Iterator[Checked]:
+    """Every footprint of every document checked in this process, lazily so findings stream out.
+
+    With --spec auto each footprint is checked against the version its specVersion names.
+    """
+    note = noted or _Noted(None, "")
     for line, document in documents:
+        found = False
         for document_pointer, footprint in footprints_in(document):
-            yield line, document_pointer, check_footprint(footprint, spec, profiles)
+            found = True
+            notice = spec_notice(footprint, spec, DEFAULT_SPEC)
+            if notice:
+                note(notice)
+            yield line, document_pointer, check_footprint(footprint, spec_for(footprint, spec, DEFAULT_SPEC), profiles)
+        if not found:
+            note(f"{describe(document)}: carries no footprint, nothing to check")
 
 
 def _file_checked(
-    path: Path, spec: str, profiles: frozenset[str], workers: _Workers, parallel_from_bytes: int
+    path: Path, spec: str, profiles: frozenset[str], workers: _Workers, parallel_from_bytes: int,
+    noted: _Noted | None = None,
 ) -> Iterator[Checked]:
     """Results for one file: large JSON Lines files by the workers, everything else in this process."""
     try:
@@ -154,14 +199,14 @@ def _file_checked(
             if size > MAX_DOCUMENT_BYTES:
                 raise UnreadableInput(f"{path}: {size} bytes is more than a document may have here "
                                       f"({MAX_DOCUMENT_BYTES // 2**20} MiB); write it as JSON Lines, one footprint per line")
-            yield from _checked(_concatenated(str(path), path.read_text(encoding="utf-8")), spec, profiles)
+            yield from _checked(_concatenated(str(path), path.read_text(encoding="utf-8")), spec, profiles, noted)
             return
         with path.open(encoding="utf-8") as handle:
             lines = _bounded_lines(str(path), handle)
             if size >= parallel_from_bytes:
                 yield from workers.check_lines(str(path), lines)
             else:
-                yield from _checked(_json_lines(str(path), lines, start=1), spec, profiles)
+                yield from _checked(_json_lines(str(path), lines, start=1), spec, profiles, noted)
     except UnicodeDecodeError as exc:
         raise UnreadableInput(f"{path}: not UTF-8 text (byte offset {exc.start})") from exc
     except OSError as exc:
@@ -251,6 +296,8 @@ def footprints_in(document: object) -> Iterator[tuple[str, object]]:
     if isinstance(document, list):
         for index, item in enumerate(document):
             yield pointer((index,)), item
+        return
+    if kind_of(document) is Kind.ERROR_BODY:  # an Error response is not a footprint
         return
     if not isinstance(document, dict) or "data" not in document:
         yield "", document
