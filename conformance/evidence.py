@@ -126,13 +126,18 @@ class EvidenceLog:
         self.notes: list[str] = []
         self.findings: list[dict[str, object]] = []  # data-model findings, already plain data
         self.tables: dict[str, list[dict[str, object]]] = {}  # e.g. the GxD chain table
-        # Set when PACT's official tool would judge this case otherwise than the spec does (a quirk).
+        # Set when PACT's official tool would judge this case otherwise than the spec does.
         self.official_failure: str | None = None
+        self.official_pass: str | None = None
 
     def official_fails(self, reason: str) -> None:
-        """The case passes by the spec, but the official tool fails it: recorded for its predicted verdict."""
+        """The case passes by the spec, but the official tool fails it (a quirk): for its predicted verdict."""
         self.official_failure = self.secrets.redact(reason)
         self.note(f"PACT's official tool fails this case: {reason}")
+
+    def official_passes(self, reason: str) -> None:
+        """The official tool passes this case even if a stricter check of ours fails it below."""
+        self.official_pass = self.secrets.redact(reason)
 
     def record(self, exchange: Exchange) -> Exchange:
         self.exchanges.append(exchange)

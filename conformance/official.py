@@ -77,8 +77,19 @@ def schema_errors(kind: str, body: Any, spec: str) -> list[str]:
     return [error for i, item in enumerate(data) for error in _footprint_errors(item, spec, f"/data/{i}")]
 
 
+# The tool's bundled 2.0 and 2.1 OpenAPI documents list pcf.ipccCharacterizationFactorsSources as required,
+# a property that only exists from 2.2 (A-08): its TC3/TC4 fail every 2.0/2.1 footprint without it.
+_REQUIRED_BY_THE_TOOL = {"2.0": ("ipccCharacterizationFactorsSources",), "2.1": ("ipccCharacterizationFactorsSources",)}
+
+
 def _footprint_errors(footprint: Any, spec: str, where: str) -> list[str]:
-    return [f"{where}{finding.pointer}: {finding.message}" for finding in validate_schema(footprint, spec)]
+    """Schema errors as the tool finds them: the version's schema, plus the tool's own extra requirements."""
+    errors = [f"{where}{finding.pointer}: {finding.message}" for finding in validate_schema(footprint, spec)]
+    pcf = footprint.get("pcf") if isinstance(footprint, dict) else None
+    if isinstance(pcf, dict):
+        errors += [f"{where}/pcf: must have required property '{name}' (the official tool's {spec} schema)"
+                   for name in _REQUIRED_BY_THE_TOOL.get(spec, ()) if name not in pcf]
+    return errors
 
 
 def judge(response: Response | None, statuses: frozenset[int] | None, *, spec: str, schema: str | None = None,
@@ -113,6 +124,19 @@ def inverted(judgement: Judgement) -> Judgement:
     if judgement.passed:
         return Judgement(False, "Expected failure, but request was successful.")
     return Judgement(True, "", [f"expected error occurred: {judgement.message}"])
+
+
+def fulfilled_passes(pfs: Any, product_ids: list[str], spec: str) -> bool:
+    """TC13 as the tool's event handler judges the answer's data: schema-valid footprints, a requested productId.
+
+    The path is judged by the caller; the tool matches productIds exactly (case-sensitive).
+    """
+    if not isinstance(pfs, list) or not all(isinstance(pf, dict) for pf in pfs):
+        return False
+    if any(validate_schema(pf, spec) for pf in pfs):
+        return False
+    delivered = {p for pf in pfs for p in (pf.get("productIds") or []) if isinstance(p, str)}
+    return bool(delivered & set(product_ids))
 
 
 def first_link(response: Response) -> str | None:

@@ -214,6 +214,7 @@ def _case_outcome(case: CaseSpec, context: RunContext, call: pytest.CallInfo[Non
         tables=dict(log.tables),
         official_mandatory=case.is_official_mandatory(context.spec),
         official_failure=log.official_failure,
+        official_pass=log.official_pass,
     )
 
 

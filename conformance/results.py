@@ -52,6 +52,7 @@ class CaseOutcome:
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     official_mandatory: bool = False  # the official tool's verdict depends on it
     official_failure: str | None = None  # passed by the spec, failed by the official tool (a quirk)
+    official_pass: str | None = None  # failed by a stricter check of ours, passed by the official tool
 
     @property
     def official_outcome(self) -> Outcome | None:
@@ -60,6 +61,8 @@ class CaseOutcome:
             return None
         if self.official_failure is not None and self.outcome is Outcome.PASSED:
             return Outcome.FAILED
+        if self.official_pass is not None and self.official_failure is None and self.outcome is Outcome.FAILED:
+            return Outcome.PASSED
         return self.outcome
 
     def to_dict(self) -> dict[str, Any]:

@@ -23,7 +23,13 @@ def test_clean_reference_host_is_conformant(spec: str, tmp_path: Path) -> None:
     result = output.result
     assert result.verdict is Verdict.CONFORMANT, [(c.spec.id, c.outcome.value, c.message) for c in result.cases
                                                   if c.outcome is not Outcome.PASSED]
-    assert all(c.outcome is Outcome.PASSED for c in result.cases), "no warnings expected on the reference host"
+    not_passed = {c.spec.id for c in result.cases if c.outcome is not Outcome.PASSED}
+    assert not_passed == OFFICIAL_QUIRKS.get(spec, set()), "no warnings expected on the reference host"
+
+
+# The official tool's 2.0/2.1 schemas require a 2.2 property (docs/divergences/official-tool.md): its TC3/TC4
+# fail every correct 2.0/2.1 host, so the predicted official cases do too (optional: the full verdict stands).
+OFFICIAL_QUIRKS = {"2.0": {"OFFICIAL-TC3", "OFFICIAL-TC4"}, "2.1": {"OFFICIAL-TC3", "OFFICIAL-TC4"}}
 
 
 @pytest.mark.parametrize(("fault", "spec"), PAIRS, ids=[f"{f.name}@{s}" for f, s in PAIRS])
