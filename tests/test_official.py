@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from conformance.client import Response
+from conformance.coverage import load_cases
 from conformance.evidence import Exchange
 from conformance.official import inverted, judge
 from conformance.reference.data import load_footprints
@@ -142,7 +143,23 @@ SIDE_BY_SIDE: list[tuple[str, str, set[str]]] = [
     ("filter-validity-default-is-reference-period", "3.0", {"TC24", "TC26"}),
     ("filter-case-sensitive", "3.0", set()),
     ("data-dm-15-decimal-as-number@3.0", "3.0", {"TC4"}),
+    ("token-for-unknown-client", "2.3", {"TC2", "TC19"}),
+    ("legacy-token-endpoint-missing", "3.0", {"TC18", "TC19"}),
+    ("filter-company-id-ignored", "3.0", {"TC21", "TC29", "TC31", "TC39"}),
+    ("filter-classification-ignored", "3.0", {"TC23", "TC33"}),
+    ("filter-valid-on-ignored", "3.0", {"TC24", "TC34"}),
+    ("filter-valid-after-ignored", "3.0", {"TC35"}),
+    ("filter-values-and-combined", "3.0", {"TC29"}),
+    ("filter-criteria-or-combined", "3.0", {"TC28"}),
+    ("filter-geography-ignored", "3.0", {"TC22", "TC32"}),
+    ("filter-product-id-ignored", "3.0", {"TC20", "TC30"}),
 ]
+
+
+def killed_official_cases() -> set[str]:
+    """Ids of the official cases some side-by-side fault makes fail (for the faulty-server collection)."""
+    return {c.id for _, spec, failed in SIDE_BY_SIDE for c in load_cases()
+            if c.official in failed and c.applies_to(spec, frozenset())}
 
 
 @pytest.mark.parametrize(("name", "spec", "failed"), SIDE_BY_SIDE, ids=[f"{n}@{s}" for n, s, _ in SIDE_BY_SIDE])
@@ -153,4 +170,5 @@ def test_prediction_matches_the_official_tool_seen_side_by_side(name: str, spec:
     callbacks = {"TC13", "TC14.B"}  # PENDING in the tool's CLI mode, so not compared side by side
     predicted = {c.spec.official for c in result.cases if c.official_outcome is Outcome.FAILED} - callbacks
     assert predicted == failed, [(c.spec.id, c.message) for c in result.cases if c.spec.official in predicted ^ failed]
-    assert (result.official_verdict is Verdict.CONFORMANT) is (not failed)
+    mandatory_failed = any(c.official_mandatory and c.official_outcome is Outcome.FAILED for c in result.cases)
+    assert (result.official_verdict is Verdict.CONFORMANT) is not mandatory_failed
