@@ -39,14 +39,16 @@ NIL_UUID = "00000000-0000-0000-0000-000000000000"
 def _send(session: TargetSession, method: str, url: str, *, token: str | None = None,
           auth: tuple[str, str] | None = None, content: str | None = None,
           headers: dict[str, str] | None = None, note: str) -> tuple[Response | None, str]:
-    """One request; a transport failure is the tool's FAILURE with the error text, not a harness error."""
+    """One request; a transport failure is the tool's FAILURE with the error text, not a harness error.
+
+    Token requests go through the session's authenticator, which registers any issued token as
+    a secret before the evidence is kept (the reports never show it).
+    """
     send = {"Content-Type": "application/json", **(headers or {})}
-    if auth is not None:
-        send["Accept"] = "application/json"
-        send["Content-Type"] = "application/x-www-form-urlencoded"
     try:
-        return session.client.request(method, url, token=token, auth=auth, content=content, headers=send,
-                                      note=note), ""
+        if auth is not None:
+            return session.auth.request_token(url=url, client_id=auth[0], client_secret=auth[1], note=note), ""
+        return session.client.request(method, url, token=token, content=content, headers=send, note=note), ""
     except TargetError as exc:
         return None, str(exc)
 
@@ -93,10 +95,6 @@ def _random_credentials() -> tuple[str, str]:
     return random_string(16), random_string(16)
 
 
-def _form() -> str:
-    return "grant_type=client_credentials"
-
-
 def _invalid_token() -> str:
     return f"very-invalid-access-token-{random_string(16)}"
 
@@ -116,7 +114,7 @@ def _raw_query(session: TargetSession, query: str) -> str:
 @case("OFFICIAL-TC1", title="Official TC1: obtain an auth token with valid credentials (200)",
       requirements=["AUTH-01"], mandatory="none", official="TC1", official_mandatory="all")
 def test_official_tc1(session: TargetSession) -> None:
-    _check(session, "POST", session.auth.token_url(), {200}, "AUTH-01", auth=_credentials(session), content=_form(),
+    _check(session, "POST", session.auth.token_url(), {200}, "AUTH-01", auth=_credentials(session),
            note="official TC1: Authenticate with valid credentials")
 
 
@@ -124,14 +122,14 @@ def test_official_tc1(session: TargetSession) -> None:
       requirements=["AUTH-06"], mandatory="none", official="TC2", official_mandatory="all")
 def test_official_tc2(session: TargetSession) -> None:
     _check(session, "POST", session.auth.token_url(), {400, 401}, "AUTH-06", auth=_random_credentials(),
-           content=_form(), note="official TC2: Authenticate with random credentials")
+           note="official TC2: Authenticate with random credentials")
 
 
 @case("OFFICIAL-TC9", title="Official TC9: Authenticate over plain HTTP does not issue a token",
       requirements=["TLS-02"], mandatory="none", official="TC9", official_mandatory="all")
 def test_official_tc9(session: TargetSession) -> None:
     _check(session, "POST", _plain(session.auth.token_url()), {200}, "TLS-02", schema="token", invert=True,
-           auth=_credentials(session), content=_form(), note="official TC9: Authenticate over plain HTTP")
+           auth=_credentials(session), note="official TC9: Authenticate over plain HTTP")
 
 
 def _oidc_url(session: TargetSession) -> str:
@@ -143,14 +141,14 @@ def _oidc_url(session: TargetSession) -> str:
 @case("OFFICIAL-TC18", title="Official TC18: OpenID Connect-based authentication flow (200)",
       requirements=["AUTH-14"], mandatory="none", official="TC18")
 def test_official_tc18(session: TargetSession) -> None:
-    _check(session, "POST", _oidc_url(session), {200}, "AUTH-14", auth=_credentials(session), content=_form(),
+    _check(session, "POST", _oidc_url(session), {200}, "AUTH-14", auth=_credentials(session),
            note="official TC18: Authenticate (OpenID Connect flow)")
 
 
 @case("OFFICIAL-TC19", title="Official TC19: OpenID Connect flow with incorrect credentials (400 or 401)",
       requirements=["AUTH-14"], mandatory="none", official="TC19")
 def test_official_tc19(session: TargetSession) -> None:
-    _check(session, "POST", _oidc_url(session), {400, 401}, "AUTH-14", auth=_random_credentials(), content=_form(),
+    _check(session, "POST", _oidc_url(session), {400, 401}, "AUTH-14", auth=_random_credentials(),
            note="official TC19: Authenticate with random credentials (OpenID Connect flow)")
 
 
