@@ -299,19 +299,19 @@ def _expect_no_match(session: TargetSession, params: Params, req: str, also: fro
 # --- v3: positive filters (official TC20-TC29) ---------------------------------------------------------------
 
 @case("FILT-PRODUCT-ID", title="Filter by productId returns exactly the footprints with that product id",
-      requirements=["FILT-10", "FILT-11"], mandatory="3.0", versions="3.0", official="TC20")
+      requirements=["FILT-10", "FILT-11"], mandatory="3.0", versions="3.0")
 def test_filter_product_id(session: TargetSession) -> None:
     _expect_criterion(session, "productId", req="FILT-11")
 
 
 @case("FILT-COMPANY-ID", title="Filter by companyId returns exactly the footprints with that company id",
-      requirements=["FILT-10", "FILT-12"], mandatory="3.0", versions="3.0", official="TC21")
+      requirements=["FILT-10", "FILT-12"], mandatory="3.0", versions="3.0")
 def test_filter_company_id(session: TargetSession) -> None:
     _expect_criterion(session, "companyId", req="FILT-12")
 
 
 @case("FILT-GEOGRAPHY", title="Filter by geography (country, subdivision, region) returns the footprints within it",
-      requirements=["FILT-10", "FILT-13"], mandatory="3.0", versions="3.0", official="TC22")
+      requirements=["FILT-10", "FILT-13"], mandatory="3.0", versions="3.0")
 def test_filter_geography(session: TargetSession) -> None:
     listed = _listed(session)
     probes = [probe for field in GEOGRAPHY_FIELDS if (probe := _first_geography(listed, field)) is not None]
@@ -323,13 +323,13 @@ def test_filter_geography(session: TargetSession) -> None:
 
 
 @case("FILT-CLASSIFICATION", title="Filter by classification returns exactly the footprints with that classification",
-      requirements=["FILT-10", "FILT-14"], mandatory="3.0", versions="3.0", official="TC23")
+      requirements=["FILT-10", "FILT-14"], mandatory="3.0", versions="3.0")
 def test_filter_classification(session: TargetSession) -> None:
     _expect_criterion(session, "classification", req="FILT-14")
 
 
 @case("FILT-VALID-ON", title="Filter validOn returns the footprints valid at that time (default validity included)",
-      requirements=["FILT-10", "FILT-15"], mandatory="3.0", versions="3.0", official="TC24")
+      requirements=["FILT-10", "FILT-15"], mandatory="3.0", versions="3.0")
 def test_filter_valid_on(session: TargetSession) -> None:
     for known, (start, end) in _validity_knowns(_listed(session)):
         for moment in (start, (start + (end - start) / 2).replace(microsecond=0)):
@@ -338,7 +338,7 @@ def test_filter_valid_on(session: TargetSession) -> None:
 
 
 @case("FILT-VALID-AFTER", title="Filter validAfter returns the footprints whose validity starts later",
-      requirements=["FILT-10", "FILT-16"], mandatory="3.0", versions="3.0", official="TC25")
+      requirements=["FILT-10", "FILT-16"], mandatory="3.0", versions="3.0")
 def test_filter_valid_after(session: TargetSession) -> None:
     for known, (start, _end) in _validity_knowns(_listed(session)):
         moment = start - timedelta(days=1)
@@ -347,7 +347,7 @@ def test_filter_valid_after(session: TargetSession) -> None:
 
 
 @case("FILT-VALID-BEFORE", title="Filter validBefore returns the footprints whose validity ends earlier",
-      requirements=["FILT-10", "FILT-17"], mandatory="3.0", versions="3.0", official="TC26")
+      requirements=["FILT-10", "FILT-17"], mandatory="3.0", versions="3.0")
 def test_filter_valid_before(session: TargetSession) -> None:
     for known, (_start, end) in _validity_knowns(_listed(session)):
         moment = end + timedelta(days=2)  # two days: "+3 years" may be counted as 1095 or 1096 days
@@ -356,7 +356,7 @@ def test_filter_valid_before(session: TargetSession) -> None:
 
 
 @case("FILT-STATUS", title="Filter by status returns exactly the footprints with that status",
-      requirements=["FILT-10", "FILT-18"], mandatory="3.0", versions="3.0", official="TC27")
+      requirements=["FILT-10", "FILT-18"], mandatory="3.0", versions="3.0")
 def test_filter_status(session: TargetSession) -> None:
     knowns: dict[str, Footprint] = {}
     for footprint in _listed(session):
@@ -371,7 +371,7 @@ def test_filter_status(session: TargetSession) -> None:
 
 
 @case("FILT-AND", title="Different criteria (status and productId) are combined with AND",
-      requirements=["FILT-10", "FILT-20"], mandatory="3.0", versions="3.0", official="TC28")
+      requirements=["FILT-10", "FILT-20"], mandatory="3.0", versions="3.0")
 def test_filter_and(session: TargetSession) -> None:
     known = next((f for f in _listed(session) if _values(f, "status") and _values(f, "productId")), None)
     if known is None:
@@ -383,7 +383,7 @@ def test_filter_and(session: TargetSession) -> None:
 
 
 @case("FILT-OR", title="Repeated values of one criterion (companyId) are combined with OR",
-      requirements=["FILT-10", "FILT-19"], mandatory="3.0", versions="3.0", official="TC29")
+      requirements=["FILT-10", "FILT-19"], mandatory="3.0", versions="3.0")
 def test_filter_or(session: TargetSession) -> None:
     known, company = _require(_listed(session), "companyId")
     # The real value in the middle: a host reading only the first or only the last value misses it.
@@ -395,56 +395,56 @@ def test_filter_or(session: TargetSession) -> None:
 # --- v3: filters that match nothing (official TC30-TC39) -----------------------------------------------------
 
 @case("FILT-PRODUCT-ID-NO-MATCH", title="Filter by an unknown productId returns 200 with an empty list",
-      requirements=["FILT-11", "FILT-21", "LIST-02"], mandatory="3.0", versions="3.0", official="TC30")
+      requirements=["FILT-11", "FILT-21", "LIST-02"], mandatory="3.0", versions="3.0")
 def test_filter_product_id_no_match(session: TargetSession) -> None:
     _expect_no_match(session, [("productId", _bogus("product"))], req="FILT-21")
 
 
 @case("FILT-COMPANY-ID-NO-MATCH", title="Filter by an unknown companyId returns 200 with an empty list",
-      requirements=["FILT-12", "FILT-21", "LIST-02"], mandatory="3.0", versions="3.0", official="TC31")
+      requirements=["FILT-12", "FILT-21", "LIST-02"], mandatory="3.0", versions="3.0")
 def test_filter_company_id_no_match(session: TargetSession) -> None:
     _expect_no_match(session, [("companyId", _bogus("company"))], req="FILT-21")
 
 
 @case("FILT-GEOGRAPHY-NO-MATCH", title="Filter by an unused geography (XX) returns 200 with an empty list",
-      requirements=["FILT-13", "FILT-21", "LIST-02"], mandatory="3.0", versions="3.0", official="TC32")
+      requirements=["FILT-13", "FILT-21", "LIST-02"], mandatory="3.0", versions="3.0")
 def test_filter_geography_no_match(session: TargetSession) -> None:
     _expect_no_match(session, [("geography", "XX")], req="FILT-21")
 
 
 @case("FILT-CLASSIFICATION-NO-MATCH", title="Filter by an unknown classification returns 200 with an empty list",
-      requirements=["FILT-14", "FILT-21", "LIST-02"], mandatory="3.0", versions="3.0", official="TC33")
+      requirements=["FILT-14", "FILT-21", "LIST-02"], mandatory="3.0", versions="3.0")
 def test_filter_classification_no_match(session: TargetSession) -> None:
     _expect_no_match(session, [("classification", _bogus("classification"))], req="FILT-21")
 
 
 @case("FILT-VALID-ON-NO-MATCH", title="Filter validOn=1900-01-01 returns 200 with an empty list",
-      requirements=["FILT-15", "FILT-21", "LIST-02"], mandatory="3.0", versions="3.0", official="TC34")
+      requirements=["FILT-15", "FILT-21", "LIST-02"], mandatory="3.0", versions="3.0")
 def test_filter_valid_on_no_match(session: TargetSession) -> None:
     _expect_no_match(session, [("validOn", PAST)], req="FILT-21")
 
 
 @case("FILT-VALID-AFTER-NO-MATCH", title="Filter validAfter=2099-12-31 returns 200 with an empty list",
-      requirements=["FILT-16", "FILT-21", "LIST-02"], mandatory="3.0", versions="3.0", official="TC35")
+      requirements=["FILT-16", "FILT-21", "LIST-02"], mandatory="3.0", versions="3.0")
 def test_filter_valid_after_no_match(session: TargetSession) -> None:
     _expect_no_match(session, [("validAfter", FUTURE)], req="FILT-21")
 
 
 @case("FILT-VALID-BEFORE-NO-MATCH", title="Filter validBefore=1900-01-01 returns 200 with an empty list",
-      requirements=["FILT-17", "FILT-21", "LIST-02"], mandatory="3.0", versions="3.0", official="TC36")
+      requirements=["FILT-17", "FILT-21", "LIST-02"], mandatory="3.0", versions="3.0")
 def test_filter_valid_before_no_match(session: TargetSession) -> None:
     _expect_no_match(session, [("validBefore", PAST)], req="FILT-21")
 
 
 @case("FILT-STATUS-INVALID", title="Filter by an invalid status returns 200 with an empty list or 400",
-      requirements=["FILT-18", "FILT-21"], mandatory="3.0", versions="3.0", official="TC37")
+      requirements=["FILT-18", "FILT-21"], mandatory="3.0", versions="3.0")
 def test_filter_status_invalid(session: TargetSession) -> None:
     _expect_no_match(session, [("status", f"BogusStatus{secrets.token_hex(4)}")], req="FILT-18",
                      also=frozenset({400}))
 
 
 @case("FILT-AND-NO-MATCH", title="A real productId AND an unknown companyId match nothing",
-      requirements=["FILT-20", "FILT-21"], mandatory="3.0", versions="3.0", official="TC38")
+      requirements=["FILT-20", "FILT-21"], mandatory="3.0", versions="3.0")
 def test_filter_and_no_match(session: TargetSession) -> None:
     _expect_no_match(session, [("status", f"BogusStatus{secrets.token_hex(4)}"), ("productId", _bogus("product"))],
                      req="FILT-20", also=frozenset({400}))
@@ -454,7 +454,7 @@ def test_filter_and_no_match(session: TargetSession) -> None:
 
 
 @case("FILT-OR-NO-MATCH", title="Several unknown companyIds (OR) match nothing",
-      requirements=["FILT-19", "FILT-21"], mandatory="3.0", versions="3.0", official="TC39")
+      requirements=["FILT-19", "FILT-21"], mandatory="3.0", versions="3.0")
 def test_filter_or_no_match(session: TargetSession) -> None:
     _expect_no_match(session, [("companyId", _bogus("company")) for _ in range(3)], req="FILT-21")
 
@@ -564,7 +564,7 @@ def _unfiltered_ids(session: TargetSession) -> set[str]:
 
 
 @case("FILT-V2-ODATA", title="`$filter=created ge ...` is applied correctly, ignored, or refused with NotImplemented",
-      requirements=["FILT-01", "FILT-02", "FILT-04", "FILT-05"], mandatory="none", versions="2.x", official="TC20")
+      requirements=["FILT-01", "FILT-02", "FILT-04", "FILT-05"], mandatory="none", versions="2.x")
 def test_v2_odata_filter(session: TargetSession) -> None:
     dated = sorted(((moment, f) for f in _listed(session) if (moment := _moment(f.get("created")))),
                    key=lambda pair: pair[0])

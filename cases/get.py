@@ -17,7 +17,7 @@ MALFORMED_ID = "not-a-uuid"
 
 
 @case("GET-OK", title="GetFootprint returns the listed footprint", requirements=["GET-01", "GET-03", "GET-11", "GEN-01"],
-      mandatory="all", official="TC3")
+      mandatory="all")
 def test_get_footprint(session: TargetSession) -> None:
     footprint_id = session.some_footprint_id()
     response = get_footprint(session, footprint_id)
@@ -29,7 +29,7 @@ def test_get_footprint(session: TargetSession) -> None:
 
 
 @case("GET-NOT-FOUND", title="GetFootprint for a non-existent id answers 404 (or 400) with the error code",
-      requirements=["GET-06", "ERR-01", "ERR-03"], mandatory="all", official="TC8")
+      requirements=["GET-06", "ERR-01", "ERR-03"], mandatory="all")
 def test_unknown_id(session: TargetSession) -> None:
     response = get_footprint(session, NIL_UUID, note="GetFootprint for the nil UUID (no such footprint)")
     expect_status(response, {400, 404}, req="GET-06")

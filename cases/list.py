@@ -18,7 +18,7 @@ def _list_unfiltered(session: TargetSession) -> Response:
 
 
 @case("LIST-OK", title="ListFootprints returns 200 (or 202) with a data array",
-      requirements=["LIST-01", "LIST-02", "LIST-11", "GEN-01"], mandatory="all", official="TC4")
+      requirements=["LIST-01", "LIST-02", "LIST-11", "GEN-01"], mandatory="all")
 def test_list_footprints(session: TargetSession) -> None:
     response = _list_unfiltered(session)
     expect_status(response, {200, 202}, req="LIST-01")

@@ -152,7 +152,7 @@ def _next_link(context: RunContext) -> str:
 
 
 @case("PAGE-LINK", title="ListFootprints ?limit=1 sends a Link rel=\"next\" that returns the next page",
-      requirements=["PAGE-01", "PAGE-04", "PAGE-05", "PAGE-08"], mandatory="all", official="TC5")
+      requirements=["PAGE-01", "PAGE-04", "PAGE-05", "PAGE-08"], mandatory="all")
 def test_pagination_link(session: TargetSession, pact_context: RunContext) -> None:
     _dataset(pact_context)
     response = _limit_one(session)

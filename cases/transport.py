@@ -63,7 +63,7 @@ def _plain_token_url(session: TargetSession) -> str:
 
 
 @case("TLS-HTTP-AUTH", title="Authenticate is not offered over plain HTTP", requirements=["TLS-02"],
-      mandatory="all", official="TC9")
+      mandatory="all")
 def test_authenticate_over_http(session: TargetSession) -> None:
     url = _plain_token_url(session)
     probes = [
@@ -83,14 +83,14 @@ def _resource_probes(session: TargetSession, url: str, action: str) -> list[Call
 
 
 @case("TLS-HTTP-LIST", title="ListFootprints is not offered over plain HTTP", requirements=["TLS-03"],
-      mandatory="all", official="TC10")
+      mandatory="all")
 def test_list_over_http(session: TargetSession) -> None:
     url = session.footprints_url(session.target.http_probe_base)
     _expect_not_served(session, _resource_probes(session, url, "ListFootprints"), "data", "ListFootprints", "TLS-03")
 
 
 @case("TLS-HTTP-GET", title="GetFootprint is not offered over plain HTTP", requirements=["TLS-04"],
-      mandatory="all", official="TC11")
+      mandatory="all")
 def test_get_over_http(session: TargetSession) -> None:
     url = session.footprint_url(session.some_footprint_id(), session.target.http_probe_base)
     _expect_not_served(session, _resource_probes(session, url, "GetFootprint"), "data", "GetFootprint", "TLS-04")

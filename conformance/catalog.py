@@ -26,6 +26,9 @@ class CaseSpec:
     versions: where the case applies at all; mandatory: where failing it makes
     the run not conformant (a subset of versions). Both are version expressions.
     profile: None for PACT cases, e.g. "gxd" for cases of that profile.
+    official_mandatory: where PACT's official tool counts the case as mandatory, for the
+    predicted official verdict; None means the same versions as `mandatory`. It differs
+    where the official tool insists on something the spec does not back (a quirk).
     """
 
     id: str
@@ -37,12 +40,20 @@ class CaseSpec:
     profile: str | None = None
     area: str = ""
     origin: str = ""  # "module#function", how allure and pytest name the case
+    official_mandatory: str | None = None
 
     def applies_to(self, spec: str, profiles: frozenset[str]) -> bool:
         return version_matches(spec, self.versions) and (self.profile is None or self.profile in profiles)
 
     def is_mandatory(self, spec: str) -> bool:
         return self.mandatory != "none" and version_matches(spec, self.mandatory)
+
+    def is_official_mandatory(self, spec: str) -> bool:
+        """Whether the official tool's verdict depends on this case (only official cases count)."""
+        if self.official is None:
+            return False
+        expression = self.mandatory if self.official_mandatory is None else self.official_mandatory
+        return expression != "none" and version_matches(spec, expression)
 
 
 _CASES: dict[str, CaseSpec] = {}
@@ -57,13 +68,15 @@ def case(
     versions: str = "all",
     official: str | None = None,
     profile: str | None = None,
+    official_mandatory: str | None = None,
 ) -> Callable[[F], F]:
     """Declare a pytest function as conformance case `case_id` (ids are stable, never reused)."""
 
     def declare(func: F) -> F:
         area = func.__module__.rsplit(".", 1)[-1]
         origin = f"{func.__module__}#{func.__name__}"
-        spec = CaseSpec(case_id, title, tuple(requirements), mandatory, versions, official, profile, area, origin)
+        spec = CaseSpec(case_id, title, tuple(requirements), mandatory, versions, official, profile, area, origin,
+                        official_mandatory)
         existing = _CASES.get(case_id)
         if existing is not None and existing != spec:
             raise ValueError(f"case id {case_id} declared twice with different settings")

@@ -146,7 +146,8 @@ def _parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="check footprint files offline against the data model")
     validate.add_argument("paths", nargs="+", help="files, directories, or - for stdin")
-    validate.add_argument("--spec", default=DEFAULT_SPEC, help=f"spec version ({', '.join(SPEC_VERSIONS)})")
+    validate.add_argument("--spec", default=DEFAULT_SPEC, help=f"spec version ({', '.join(SPEC_VERSIONS)}), or auto: "
+                          "each footprint against the version its specVersion names")
     validate.add_argument("--profile", action="append", dest="profiles", help="extra profile, e.g. gxd")
     validate.add_argument("--format", choices=("text", "json"), default="text")
 
@@ -216,6 +217,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     verdict = result.verdict.value if settings.options.lang == "en" else labels[result.verdict.value]
     print(labels["cli_summary"].format(verdict=verdict, warnings=summary["warnings"],
                                        **summary["mandatory"]), file=out)
+    print("  " + verdict_pair(result, labels), file=out)
     if len(result.profile_verdicts()) > 1:
         print("  " + ", ".join(f"{labels.get(k, k)}: {labels[v.value]}" for k, v in result.profile_verdicts().items()),
               file=out)
@@ -279,6 +281,8 @@ def _exit_code(result: RunResult, fail_on: str) -> int:
     """`regression` lets a gradually adopting team pass with known failures, never with new mandatory ones."""
     if fail_on == "regression":
         failed = result.interrupted or (result.baseline is not None and result.baseline.regression)
+    elif result.official_only:  # the run holds official cases only: their (predicted) verdict decides
+        failed = result.official_verdict is None or result.official_verdict.value != "conformant"
     else:
         failed = result.verdict.value != "conformant"
     return EXIT_FAIL if failed else EXIT_OK
@@ -373,8 +377,9 @@ def _listen_ca(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    if args.spec not in SPEC_VERSIONS:
-        return _die(f"unknown spec version {args.spec!r}; choose one of {', '.join(SPEC_VERSIONS)}", EXIT_USAGE, err)
+    if args.spec not in (*SPEC_VERSIONS, "auto"):
+        return _die(f"unknown spec version {args.spec!r}; choose one of {', '.join(SPEC_VERSIONS)} or auto", EXIT_USAGE,
+                    err)
     unknown = set(args.profiles or ()) - {"gxd"}
     if unknown:
         return _die(f"unknown profile {sorted(unknown)[0]!r}; known: gxd", EXIT_USAGE, err)

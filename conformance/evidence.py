@@ -95,6 +95,18 @@ class EvidenceLog:
         self._chars = 0  # size of the kept exchanges that are complete
         self._omitted = {"exchanges": 0, "notes": 0, "findings": 0}
         self._omission_notes: dict[str, int] = {}  # where in `notes` each count is told
+        # Set when PACT's official tool would judge this case otherwise than the spec does.
+        self.official_failure: str | None = None
+        self.official_pass: str | None = None
+
+    def official_fails(self, reason: str) -> None:
+        """The case passes by the spec, but the official tool fails it (a quirk): for its predicted verdict."""
+        self.official_failure = self.secrets.redact(reason)
+        self.note(f"PACT's official tool fails this case: {reason}")
+
+    def official_passes(self, reason: str) -> None:
+        """The official tool passes this case even if a stricter check of ours fails it below."""
+        self.official_pass = self.secrets.redact(reason)
 
     def record(self, exchange: Exchange) -> Exchange:
         """Keep the exchange unless the cap is reached; the caller fills it in either way."""

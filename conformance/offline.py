@@ -26,9 +26,11 @@ from typing import Protocol, Self, TextIO
 
 import ijson
 
+from conformance.documents import Kind, describe, kind_of, spec_for, spec_notice
 from conformance.rules import check_footprint
 from conformance.rules.finding import Finding, Severity
 from conformance.schemas.areas import pointer
+from conformance.versions import DEFAULT_SPEC
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 _SUFFIXES = (".json", ".jsonl")
@@ -100,6 +102,21 @@ class Location:
 
 
 @dataclass
+class Notices:
+    """Document-level remarks (kind, specVersion), each once per file with a count; printed after the findings."""
+
+    counts: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def add(self, name: str, message: str) -> None:
+        key = (name, message)
+        self.counts[key] = self.counts.get(key, 0) + 1
+
+    def lines(self) -> list[str]:
+        return [f"{name}: {message}" + (f" ({count} times)" if count > 1 else "")
+                for (name, message), count in self.counts.items()]
+
+
+@dataclass
 class Tally:
     footprints: int = 0
     valid: int = 0
@@ -128,14 +145,16 @@ def validate_paths(
     """
     reporter: _Reporter = _JsonReporter(out, spec, profiles) if fmt == "json" else _TextReporter(out)
     tally = Tally()
+    notices = Notices()
     with _Workers(spec, profiles) as workers:
         try:
             for name, path in _sources(paths):
                 tally.files.append(name)
+                noted = _Noted(notices, name)
                 if path is None:
-                    checked = _checked(_stdin_documents(stdin), spec, profiles)
+                    checked = _checked(_stdin_documents(stdin), spec, profiles, noted)
                 else:
-                    checked = _file_checked(path, spec, profiles, workers, parallel_from_bytes)
+                    checked = _file_checked(path, spec, profiles, workers, parallel_from_bytes, noted)
                 for line, document_pointer, findings in checked:
                     tally.footprints += 1
                     if not findings:  # most footprints: no Location built, nothing written
@@ -150,6 +169,8 @@ def validate_paths(
             reporter.finish(tally, error=message)
             print(f"error: {printable(message)}", file=err)
             return EXIT_UNREADABLE
+    for line in notices.lines():  # on stderr in both formats: the JSON report's shape stays stable
+        print(f"note: {line}", file=err)
     reporter.finish(tally, error=None)
     return EXIT_OK if tally.invalid == 0 else EXIT_INVALID
 
@@ -188,8 +209,24 @@ def _is_stream(path: Path) -> bool:
     return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)
 
 
-def _checked(documents: Documents, spec: str, profiles: frozenset[str]) -> Iterator[Checked]:
-    """Every footprint of every document checked in this process, lazily so findings stream out."""
+class _Noted:
+    """The notices of one input file (None-safe for worker processes, which keep none)."""
+
+    def __init__(self, notices: Notices | None, name: str) -> None:
+        self.notices, self.name = notices, name
+
+    def __call__(self, message: str) -> None:
+        if self.notices is not None:
+            self.notices.add(self.name, message)
+
+
+def _checked(documents: Documents, spec: str, profiles: frozenset[str],
+             noted: _Noted | None = None) -> Iterator[Checked]:
+    """Every footprint of every document checked in this process, lazily so findings stream out.
+
+    With --spec auto each footprint is checked against the version its specVersion names.
+    """
+    note = noted or _Noted(None, "")
     iterator = iter(documents)
     while True:
         parsed_with = _Object.flagged
@@ -197,12 +234,19 @@ def _checked(documents: Documents, spec: str, profiles: frozenset[str]) -> Itera
             line, document = next(iterator)
         except StopIteration:
             return
-        yield from _checked_footprints(line, footprints_in(document), spec, profiles, parsed_with)
+        found = False
+        for checked in _checked_footprints(line, footprints_in(document), spec, profiles, parsed_with, note):
+            found = True
+            yield checked
+        if not found:
+            note(f"{describe(document)}: carries no footprint, nothing to check")
 
 
 def _checked_footprints(line: int | None, footprints: Iterable[tuple[str, object]], spec: str,
-                        profiles: frozenset[str], parsed_with: int | None = None) -> Iterator[Checked]:
+                        profiles: frozenset[str], parsed_with: int | None = None,
+                        note: _Noted | None = None) -> Iterator[Checked]:
     """parsed_with: _Object.flagged before the document was parsed; None when each footprint is parsed as it is pulled."""
+    note = note or _Noted(None, "")
     iterator = iter(footprints)
     while True:
         before = _Object.flagged if parsed_with is None else parsed_with
@@ -210,8 +254,11 @@ def _checked_footprints(line: int | None, footprints: Iterable[tuple[str, object
             document_pointer, footprint = next(iterator)
         except StopIteration:
             return
+        notice = spec_notice(footprint, spec, DEFAULT_SPEC)
+        if notice:
+            note(notice)
         try:
-            findings = check_footprint(footprint, spec, profiles)
+            findings = check_footprint(footprint, spec_for(footprint, spec, DEFAULT_SPEC), profiles)
         except RecursionError:
             findings = [Finding("JSON", "", "the footprint is nested too deeply to be checked", Severity.ERROR,
                                 "identity")]
@@ -240,13 +287,14 @@ def _duplicate_keys(value: object, where: tuple[str | int, ...] = ()) -> list[Fi
 
 
 def _file_checked(
-    path: Path, spec: str, profiles: frozenset[str], workers: _Workers, parallel_from_bytes: int
+    path: Path, spec: str, profiles: frozenset[str], workers: _Workers, parallel_from_bytes: int,
+    noted: _Noted | None = None,
 ) -> Iterator[Checked]:
     """Results for one file: large JSON Lines files by the workers, everything else in this process."""
     try:
         if _is_stream(path):
             with path.open(encoding="utf-8") as stream:
-                yield from _checked(_stream_documents(str(path), stream), spec, profiles)
+                yield from _checked(_stream_documents(str(path), stream), spec, profiles, noted)
             return
         size = path.stat().st_size
         if path.suffix != ".jsonl":
@@ -254,16 +302,16 @@ def _file_checked(
                 raise UnreadableInput(f"{path}: {size} bytes is more than a document may have here "
                                       f"({MAX_DOCUMENT_BYTES // 2**20} MiB); write it as JSON Lines, one footprint per line")
             if size >= STREAM_FROM_BYTES and _starts_with(path, b"["):
-                yield from _checked_footprints(None, _array_items(path), spec, profiles)
+                yield from _checked_footprints(None, _array_items(path), spec, profiles, note=noted)
                 return
-            yield from _checked(_concatenated(str(path), path.read_text(encoding="utf-8")), spec, profiles)
+            yield from _checked(_concatenated(str(path), path.read_text(encoding="utf-8")), spec, profiles, noted)
             return
         with path.open(encoding="utf-8") as handle:
             lines = _bounded_lines(str(path), handle)
             if size >= parallel_from_bytes:
                 yield from workers.check_lines(str(path), lines)
             else:
-                yield from _checked(_json_lines(str(path), lines, start=1), spec, profiles)
+                yield from _checked(_json_lines(str(path), lines, start=1), spec, profiles, noted)
     except UnicodeDecodeError as exc:
         raise UnreadableInput(f"{path}: not UTF-8 text (byte offset {exc.start})") from exc
     except OSError as exc:
@@ -377,6 +425,8 @@ def footprints_in(document: object) -> Iterator[tuple[str, object]]:
     if isinstance(document, list):
         for index, item in enumerate(document):
             yield pointer((index,)), item
+        return
+    if kind_of(document) is Kind.ERROR_BODY:  # an Error response is not a footprint
         return
     if not isinstance(document, dict) or "data" not in document:
         yield "", document

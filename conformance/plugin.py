@@ -294,6 +294,9 @@ def _case_outcome(case: CaseSpec, context: RunContext, call: pytest.CallInfo[Non
         notes=list(log.notes),
         findings=list(log.findings),
         tables=dict(log.tables),
+        official_mandatory=case.is_official_mandatory(context.spec),
+        official_failure=log.official_failure,
+        official_pass=log.official_pass,
     )
 
 

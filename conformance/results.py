@@ -3,7 +3,9 @@
 A run is conformant when every mandatory case passed; a mandatory case that
 failed makes it not conformant; one that could not run (skipped, error) makes
 it incomplete. Optional cases never change the verdict; their failures are
-warnings. Report writers read only this module's data.
+warnings. Beside this full verdict, the official tool's verdict is predicted
+from the official cases alone, with the official tool's own mandatory set and
+judgement (official_outcome). Report writers read only this module's data.
 """
 
 from __future__ import annotations
@@ -48,6 +50,20 @@ class CaseOutcome:
     notes: list[str] = field(default_factory=list)
     findings: list[dict[str, Any]] = field(default_factory=list)
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    official_mandatory: bool = False  # the official tool's verdict depends on it
+    official_failure: str | None = None  # passed by the spec, failed by the official tool (a quirk)
+    official_pass: str | None = None  # failed by a stricter check of ours, passed by the official tool
+
+    @property
+    def official_outcome(self) -> Outcome | None:
+        """What PACT's official tool would report for this case; None for cases it does not have."""
+        if self.spec.official is None:
+            return None
+        if self.official_failure is not None and self.outcome is Outcome.PASSED:
+            return Outcome.FAILED
+        if self.official_pass is not None and self.official_failure is None and self.outcome is Outcome.FAILED:
+            return Outcome.PASSED
+        return self.outcome
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -58,7 +74,10 @@ class CaseOutcome:
             "official": self.spec.official,
             "profile": self.spec.profile,
             "mandatory": self.mandatory,
+            "official_mandatory": self.official_mandatory,
             "outcome": self.outcome.value,
+            "official_outcome": self.official_outcome.value if self.official_outcome else None,
+            "official_failure": self.official_failure,
             "message": self.message,
             "failed_requirements": self.failed_requirements,
             "duration_s": round(self.duration_s, 4),
@@ -71,6 +90,14 @@ class CaseOutcome:
 
 def verdict_of(cases: list[CaseOutcome]) -> Verdict:
     return verdict_from(c.outcome for c in cases if c.mandatory)
+
+
+def official_verdict_of(cases: list[CaseOutcome]) -> Verdict | None:
+    """The official tool's predicted verdict; None when no official case ran (nothing to predict)."""
+    official = [c for c in cases if c.spec.official is not None]
+    if not official:
+        return None
+    return verdict_from(c.official_outcome for c in official if c.official_mandatory and c.official_outcome)
 
 
 def verdict_from(mandatory_outcomes: Iterable[Outcome]) -> Verdict:
@@ -102,10 +129,20 @@ class RunResult:
     notes: list[str] = field(default_factory=list)
     interrupted: bool = False
     baseline: BaselineComparison | None = None  # set when the run was compared with a previous report
+    official_only: bool = False  # --official-only: the full verdict cannot be reached from these cases
+
 
     @property
     def verdict(self) -> Verdict:
         return self._verdict_over(self.cases)
+
+    @property
+    def official_verdict(self) -> Verdict | None:
+        """"Official tool (predicted)": the verdict PACT's official tool would give, from official cases only."""
+        verdict = official_verdict_of(self.cases)
+        if self.interrupted and verdict is Verdict.CONFORMANT:
+            return Verdict.INCOMPLETE
+        return verdict
 
     def profile_verdicts(self) -> dict[str, Verdict]:
         """Separate verdicts: 'pact' over PACT cases, one per selected profile over its cases.
@@ -120,7 +157,7 @@ class RunResult:
 
     def _verdict_over(self, cases: list[CaseOutcome]) -> Verdict:
         verdict = verdict_of(cases)
-        if self.interrupted and verdict is Verdict.CONFORMANT:
+        if (self.interrupted or self.official_only) and verdict is Verdict.CONFORMANT:
             return Verdict.INCOMPLETE  # cases that never ran cannot have passed
         return verdict
 
@@ -150,9 +187,11 @@ class RunResult:
             "started_at": self.started_at,
             "finished_at": self.finished_at,
             "verdict": self.verdict.value,
+            "official_verdict": self.official_verdict.value if self.official_verdict else None,
             "verdicts": {k: v.value for k, v in self.profile_verdicts().items()},
             "insecure_tls": self.insecure_tls,
             "interrupted": self.interrupted,
+            "official_only": self.official_only,
             "selection": self.selection,
             "summary": self.summary(),
             "notes": self.notes,

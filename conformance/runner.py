@@ -142,7 +142,8 @@ def _progress(out: TextIO, lang: str) -> Any:
     def show(outcome: CaseOutcome, total: int) -> None:
         done = show.count = getattr(show, "count", 0) + 1  # type: ignore[attr-defined]
         official = outcome.spec.official or "-"
-        need = labels["mandatory"] if outcome.mandatory else labels["optional"]
+        need = labels["mandatory"] if outcome.mandatory else (
+            labels["official_mandatory"] if outcome.official_mandatory else labels["optional"])
         word = outcome.outcome.value.upper() if lang == "en" else labels[outcome.outcome.value]
         title = case_title(outcome.spec.id, outcome.spec.title, lang)
         line = f"[{done:>3}/{total}] {word:<7} {outcome.spec.id:<28} {official:<6} {need:<9} {title}"
@@ -241,6 +242,7 @@ def _report(settings: Settings, context: RunContext, secrets: SecretBook, report
         notes=[*run_notes, *context.session.auth.warnings],
         interrupted=interrupted,
         baseline=compare(context.outcomes, baseline) if baseline else None,
+        official_only=settings.options.official_only,
     )
     chain_footprints = context.shared.get(SHARED_GXD_FOOTPRINTS)
     if isinstance(chain_footprints, list):  # written before write_reports, whose secret scrub covers every file

@@ -26,7 +26,9 @@ from tests.faults import all_faults
 from tests.harness import faulty_host
 
 FAULTS = {fault.name: fault for fault in all_faults()}
-SELECT = "auth and not fuzz"  # a fast, complete slice: the verdict is decided over the selected cases
+# A fast, complete slice: the verdict is decided over the selected cases; the official twins of the
+# auth cases (TC1, TC2, TC6, TC7 and the TC1x they match) give the official verdict.
+SELECT = "(auth or official_tc1 or official_tc2 or official_tc6 or official_tc7) and not fuzz"
 CLIENT_SECRETS: list[str] = []
 
 # (solution, spec, fault) of round 1; round 2 fixes one variant and breaks another.
@@ -107,7 +109,10 @@ def test_round_matrix_history_regressions_and_shards(tmp_path: Path, monkeypatch
     for name, killed in (("ignores-secret", "AUTH-BAD-CREDENTIALS"), ("list-any-token", "AUTH-INVALID-TOKEN-LIST"),
                          ("get-any-token", "AUTH-INVALID-TOKEN-GET")):
         assert rows[name]["verdict"] == "not-conformant" and rows[name]["cases"][killed] == "failed", name
-        assert rows[name]["official_verdict"] == "not-conformant", name  # TC2, TC6, TC7 are official cases
+        # TC6/TC7 catch an accepted unknown token; TC2 sends a random client id too, so the official tool
+        # (checked side by side, docs/divergences/official-tool.md) misses a host that ignores the secret.
+        expected = "conformant" if name == "ignores-secret" else "not-conformant"
+        assert rows[name]["official_verdict"] == expected, name
     # An optional case failing is a warning: the verdict stands.
     assert rows["expired-accepted"]["verdict"] == "conformant"
     assert rows["expired-accepted"]["cases"]["AUTH-EXPIRED-TOKEN"] == "failed"
@@ -141,7 +146,7 @@ def test_round_matrix_history_regressions_and_shards(tmp_path: Path, monkeypatch
         code, output = _round(str(roster), "--workers", "3", "--report-dir", str(tmp_path / "r2"), "--db", str(db))
     rows = _rows(tmp_path / "r2")
     assert rows["get-any-token"]["verdict"] == "conformant"
-    assert rows["get-any-token"]["changes"]["newly_passing"] == ["AUTH-INVALID-TOKEN-GET"]
+    assert rows["get-any-token"]["changes"]["newly_passing"] == ["AUTH-INVALID-TOKEN-GET", "OFFICIAL-TC7"]
     assert rows["clean-23"]["verdict"] == "not-conformant"
     assert rows["clean-23"]["changes"]["regressed"] == ["AUTH-TOKEN-RESPONSE"]
     assert "regressed: AUTH-TOKEN-RESPONSE" in output

@@ -61,6 +61,15 @@ def _baseline_section(result: RunResult, labels: dict[str, str]) -> list[str]:
     return lines
 
 
+def verdict_pair(result: RunResult, labels: dict[str, str], *, icons: bool = False) -> str:
+    """"Official tool (predicted): … · full: …", the two verdicts every report shows side by side."""
+    def shown(verdict: Verdict | None) -> str:
+        if verdict is None:
+            return labels["not_predicted"]
+        return (f"{_ICON[verdict]} " if icons else "") + labels[verdict.value]
+    return labels["verdict_pair"].format(official=shown(result.official_verdict), full=shown(result.verdict))
+
+
 def summary_markdown(result: RunResult, lang: str = "en") -> str:
     labels = labels_for(lang)
     verdict = result.verdict
@@ -72,6 +81,7 @@ def summary_markdown(result: RunResult, lang: str = "en") -> str:
         f"- {labels['target']}: {inert(str(result.target.get('base_url', '')))} · {labels['spec']}: {result.spec}"
         f" · {labels['profiles']}: {', '.join(result.profiles) or labels['none']}",
         f"- {labels['md_counts'].format(warnings=counts['warnings'], **counts['mandatory'])}",
+        f"- {verdict_pair(result, labels, icons=True)}",
         f"- {labels['verdicts']}: {parts}",
     ]
     if result.insecure_tls:

@@ -54,12 +54,16 @@ class SolutionRow:
     def from_report(cls, report: dict[str, Any], **row: Any) -> SolutionRow:
         """A completed run's row from its report.json."""
         cases = report.get("cases", [])
-        official_mandatory = [Outcome(c["outcome"]) for c in cases if c.get("official") and c.get("mandatory")]
+        if "official_verdict" in report:  # the report's own prediction (official cases, official mandatory set)
+            official_verdict = report["official_verdict"]
+        else:  # older reports: official cases that were mandatory
+            outcomes = [Outcome(c["outcome"]) for c in cases if c.get("official") and c.get("mandatory")]
+            official_verdict = verdict_from(outcomes).value if outcomes else None
         return cls(
             **row,
             status=Status.COMPLETED,
             verdict=report["verdict"],
-            official_verdict=verdict_from(official_mandatory).value if official_mandatory else None,
+            official_verdict=official_verdict,
             verdicts=dict(report.get("verdicts", {})),
             summary=dict(report.get("summary", {})),
             cases={c["id"]: c["outcome"] for c in cases},

@@ -90,9 +90,12 @@ def _rule_issues(entry: Mapping[str, Any], base: tuple[str | int, ...], spec: st
                 f"otherOperatorName {show(other)} is a listed operator; use that operator instead of Other",
             )
     elif isinstance(operator, str) and has_other:
+        major_v3 = spec.startswith("3.")  # 3.0 only says it must be populated for Other, not that it is forbidden
         yield Issue(
             pointer((*base, "otherOperatorName")),
-            f"otherOperatorName is given but operator is {show(operator)}; it is only allowed with operator Other",
+            f"otherOperatorName is given but operator is {show(operator)}; "
+            + ("3.0 defines it for operator Other only" if major_v3 else "it is only allowed with operator Other"),
+            *((WARNING,) if major_v3 else ()),
         )
     if entry.get("ruleNames") == []:
         yield Issue(pointer((*base, "ruleNames")), "ruleNames is empty; name at least one rule")
