@@ -189,6 +189,7 @@ def _die(message: str, code: int, err: TextIO) -> int:
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from conformance.config import build_settings, check_writable_dir
     from conformance.report.labels import labels_for
+    from conformance.report.summary_md import verdict_pair
     from conformance.runner import RunError, TargetUnreachable, run
 
     if not gc.get_freeze_count():  # once: the modules just imported live as long as the process, so full

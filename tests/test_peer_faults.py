@@ -16,7 +16,7 @@ import pytest
 from tests.faults import all_faults
 from tests.harness import failed_ids
 from tests.peers.hosting import Peer
-from tests.test_peers import PEERS, events_ca, problems, run_peer  # noqa: F401 - events_ca is a fixture
+from tests.test_peers import OFFICIAL_PREFIX, PEERS, events_ca, problems, run_peer  # noqa: F401 - events_ca is a fixture
 
 FAULTS = {fault.name: fault for fault in all_faults()}
 PEER = {peer.name: peer for peer in PEERS}
@@ -46,7 +46,10 @@ def test_fault_is_detected_on_a_peer(name: str, peer_name: str, spec: str, event
     expected = fault.kills & {c.spec.id for c in result.cases}
     assert expected, f"{name} kills no case that applies to {spec}"
     assert expected <= failed, (sorted(expected - failed), problems(result))
-    unexpected = failed - fault.kills - fault.collateral - peer.warnings
+    # The official tool's own cases predict its verdict (tests/test_official.py pins them): judged by the full rules
+    # here are only the spec cases.
+    spec_failures = {case_id for case_id in failed if not case_id.startswith(OFFICIAL_PREFIX)}
+    unexpected = spec_failures - fault.kills - fault.collateral - peer.warnings
     assert not unexpected, problems(result)
 
 
