@@ -22,6 +22,7 @@ from conformance.report.labels import labels_for
 from conformance.versions import DEFAULT_SPEC, SPEC_VERSIONS
 
 if TYPE_CHECKING:
+    from conformance.config import Settings
     from conformance.results import RunResult
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
@@ -119,17 +120,18 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from conformance.runner import RunError, TargetUnreachable, run
 
     cli = {key: value for key, value in vars(args).items() if key != "command"}
-    if args.spec is not None and args.spec not in SPEC_VERSIONS:
-        return _die(f"unknown spec version {args.spec!r}; choose one of {', '.join(SPEC_VERSIONS)}", EXIT_USAGE, err)
+    settings: Settings | None = None
     try:
+        if args.spec is not None and args.spec not in SPEC_VERSIONS:
+            raise ConfigError(f"unknown spec version {args.spec!r}; choose one of {', '.join(SPEC_VERSIONS)}")
         settings = build_settings(cli, os.environ)
         output = run(settings, out=out)
     except ConfigError as exc:
-        return _die(str(exc), EXIT_USAGE, err)
+        return _not_tested(str(exc), EXIT_USAGE, args, settings, err)
     except TargetUnreachable as exc:
-        return _die(str(exc), EXIT_UNREACHABLE, err)
+        return _not_tested(str(exc), EXIT_UNREACHABLE, args, settings, err)
     except RunError as exc:
-        return _die(str(exc), EXIT_FAIL, err)
+        return _not_tested(str(exc), EXIT_FAIL, args, settings, err)
     result = output.result
     summary = result.summary()
     labels = labels_for(settings.options.lang)
@@ -145,6 +147,32 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                                             new_mandatory_failures=len(result.baseline.new_mandatory_failures)), file=out)
     print(labels["cli_reports"].format(path=output.report_dir / "report.html"), file=out)
     return _exit_code(result, settings.options.fail_on)
+
+
+def _not_tested(message: str, code: int, args: argparse.Namespace, settings: Settings | None, err: TextIO) -> int:
+    """The one error line, plus report.json and summary.md saying `not-tested`, so CI steps that read them work."""
+    from conformance.evidence import SecretBook
+    from conformance.report.not_tested import not_tested_report, write_not_tested
+    from conformance.runner import _point_latest, default_report_dir
+
+    options = settings.options if settings else None
+    chosen = (options.report_dir if options else None) or args.report_dir
+    report_dir = chosen or default_report_dir()
+    target = settings.target if settings else None
+    if target is not None:
+        url = target.base_url
+    else:
+        url = args.base_url or "embedded reference host"
+    spec = settings.spec if settings else (args.spec if args.spec in SPEC_VERSIONS else DEFAULT_SPEC)
+    profiles = sorted(settings.profiles) if settings else sorted(args.profiles or [])
+    secrets = SecretBook()
+    if target is not None:
+        secrets.add_client(target.client_id, target.client_secret.get_secret_value())
+    report = not_tested_report(message, code, target_url=url, spec=spec, profiles=profiles)
+    lang = options.lang if options else (args.lang or "en")
+    if write_not_tested(report_dir, report, lang=lang, secrets=secrets) and chosen is None:
+        _point_latest(report_dir)
+    return _die(message, code, err)
 
 
 def _exit_code(result: RunResult, fail_on: str) -> int:

@@ -72,6 +72,12 @@ LABELS: dict[str, dict[str, str]] = {
         "removed_cases": "Removed cases",
         "cli_run": "PACT {spec} conformance run against {where}",
         "embedded_host": "embedded reference host",
+        "not-tested": "not tested",
+        "reason": "Reason",
+        "exit_code": "Exit code",
+        "exit_1": "the harness stopped before a verdict",
+        "exit_2": "usage or configuration error",
+        "exit_3": "target unreachable",
     },
     "ja": {
         "title": "PACT 適合性試験レポート",
@@ -139,6 +145,12 @@ LABELS: dict[str, dict[str, str]] = {
         "removed_cases": "削除されたケース",
         "cli_run": "PACT {spec} 適合性試験 対象: {where}",
         "embedded_host": "組み込みリファレンスホスト",
+        "not-tested": "未試験",
+        "reason": "理由",
+        "exit_code": "終了コード",
+        "exit_1": "判定の前に試験ツールが停止した",
+        "exit_2": "使い方または設定の誤り",
+        "exit_3": "試験対象に接続できない",
     },
 }
 
