@@ -138,6 +138,10 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     verdict = result.verdict.value if settings.options.lang == "en" else labels[result.verdict.value]
     print(labels["cli_summary"].format(verdict=verdict, warnings=summary["warnings"],
                                        **summary["mandatory"]), file=out)
+    if result.partial_reasons:
+        from conformance.report.scope import scope_texts
+
+        print(f"  {labels['partial_note']}: {'; '.join(scope_texts(result, labels))}", file=out)
     if len(result.profile_verdicts()) > 1:
         print("  " + ", ".join(f"{labels.get(k, k)}: {labels[v.value]}" for k, v in result.profile_verdicts().items()),
               file=out)

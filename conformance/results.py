@@ -102,6 +102,16 @@ class RunResult:
     notes: list[str] = field(default_factory=list)
     interrupted: bool = False
     baseline: BaselineComparison | None = None  # set when the run was compared with a previous report
+    official_only: bool = False
+    fuzzed: bool = True  # False with --no-fuzz
+    fuzz_seed: int | None = None
+
+    @property
+    def partial_reasons(self) -> list[str]:
+        """Why the run covers less than a full run (codes, in report order); a conformant one is then 'partial'."""
+        reasons = [("selection", bool(self.selection)), ("official-only", self.official_only),
+                   ("insecure-tls", self.insecure_tls), ("no-fuzz", not self.fuzzed)]
+        return [code for code, applies in reasons if applies]
 
     @property
     def verdict(self) -> Verdict:
@@ -147,6 +157,8 @@ class RunResult:
             "insecure_tls": self.insecure_tls,
             "interrupted": self.interrupted,
             "selection": self.selection,
+            "scope": {"partial": bool(self.partial_reasons), "reasons": self.partial_reasons,
+                      "official_only": self.official_only, "fuzzed": self.fuzzed, "fuzz_seed": self.fuzz_seed},
             "summary": self.summary(),
             "notes": self.notes,
             "baseline": self.baseline.to_dict() if self.baseline else None,

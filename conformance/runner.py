@@ -139,6 +139,13 @@ def _progress(out: TextIO, lang: str) -> Any:
     return show
 
 
+def _fuzz_seed(context: RunContext) -> int | None:
+    """The seed the fuzz stage used, when it ran (read from the stage: importing fuzzing here would load schemathesis)."""
+    stage = context.shared.get("fuzz_stage")
+    seed = getattr(getattr(stage, "settings", None), "seed", None)
+    return seed if isinstance(seed, int) else None
+
+
 def run(settings: Settings, *, out: TextIO = sys.stdout) -> RunOutput:
     """Run every selected case against the target and write all reports."""
     started = datetime.now(timezone.utc)
@@ -200,6 +207,9 @@ def run(settings: Settings, *, out: TextIO = sys.stdout) -> RunOutput:
         run_id=context.run_id,
         insecure_tls=target.insecure_tls,
         selection=settings.options.select,
+        official_only=settings.options.official_only,
+        fuzzed=not settings.options.no_fuzz,
+        fuzz_seed=_fuzz_seed(context),
         notes=run_notes,
         interrupted=interrupted,
         baseline=compare(context.outcomes, baseline) if baseline else None,

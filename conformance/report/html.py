@@ -7,6 +7,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from conformance.report.labels import case_title, labels_for
+from conformance.report.scope import scope_texts, shown_parts, shown_verdict
 from conformance.results import RunResult
 
 _ENV = Environment(
@@ -17,9 +18,12 @@ _ENV = Environment(
 
 def render_html(result: RunResult, lang: str = "en") -> str:
     report = result.to_dict()
+    report["verdicts"] = shown_parts(result)
     for case in report["cases"]:
         case["title"] = case_title(case["id"], case["title"], lang)
-    return _ENV.get_template("report.html.j2").render(r=report, L=labels_for(lang), lang=lang)
+    labels = labels_for(lang)
+    return _ENV.get_template("report.html.j2").render(r=report, L=labels, lang=lang, shown=shown_verdict(result),
+                                                      scope=scope_texts(result, labels))
 
 
 def write_html(result: RunResult, path: Path, lang: str = "en") -> None:

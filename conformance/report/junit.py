@@ -15,6 +15,7 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from conformance.report.scope import shown_verdict
 from conformance.results import CaseOutcome, Outcome, RunResult, Verdict
 
 # XML 1.0 forbids most control characters; a hostile target may send them.
@@ -29,7 +30,8 @@ def _clean(text: str) -> str:
 def properties(result: RunResult) -> dict[str, str]:
     """What a CI reader needs to know about the run besides the cases."""
     return {
-        "verdict": result.verdict.value,
+        "verdict": shown_verdict(result),  # 'partial' for a conformant subset, never plain 'conformant'
+        "partial_reasons": ",".join(result.partial_reasons),
         "spec": result.spec,
         "profiles": ",".join(result.profiles),
         "selection": result.selection or "",

@@ -78,6 +78,12 @@ LABELS: dict[str, dict[str, str]] = {
         "exit_1": "the harness stopped before a verdict",
         "exit_2": "usage or configuration error",
         "exit_3": "target unreachable",
+        "partial": "partial",
+        "partial_note": "Partial run: not a full conformance result",
+        "scope_selection": "only the cases selected by -k {selection}",
+        "scope_official-only": "only the official tool's cases (--official-only)",
+        "scope_insecure-tls": "TLS verification off (--insecure-tls)",
+        "scope_no-fuzz": "no fuzzing (--no-fuzz)",
     },
     "ja": {
         "title": "PACT 適合性試験レポート",
@@ -151,6 +157,12 @@ LABELS: dict[str, dict[str, str]] = {
         "exit_1": "判定の前に試験ツールが停止した",
         "exit_2": "使い方または設定の誤り",
         "exit_3": "試験対象に接続できない",
+        "partial": "部分実行",
+        "partial_note": "部分実行: 完全な適合性試験の結果ではありません",
+        "scope_selection": "-k {selection} で選択したケースのみ",
+        "scope_official-only": "公式ツールのケースのみ (--official-only)",
+        "scope_insecure-tls": "TLS 検証なし (--insecure-tls)",
+        "scope_no-fuzz": "ファジングなし (--no-fuzz)",
     },
 }
 
