@@ -107,7 +107,8 @@ def _parser() -> argparse.ArgumentParser:
 
     cases = commands.add_parser("cases", help="list the conformance cases")
     cases.add_argument("--spec", help="only cases that apply to this version")
-    cases.add_argument("--coverage", action="store_true", help="requirement ids and the cases that check them")
+    cases.add_argument("--coverage", action="store_true", help="requirement ids, their texts and the cases that check them")
+    cases.add_argument("--format", choices=("text", "json", "csv"), default="text", help="output of --coverage")
     return parser
 
 
@@ -231,7 +232,7 @@ def _cases(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     if args.spec is not None and args.spec not in SPEC_VERSIONS:
         return _die(f"unknown spec version {args.spec!r}; choose one of {', '.join(SPEC_VERSIONS)}", EXIT_USAGE, err)
-    return print_coverage(out) if args.coverage else print_cases(args.spec, out)
+    return print_coverage(out, args.format, args.spec) if args.coverage else print_cases(args.spec, out)
 
 
 def _round(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -71,3 +71,12 @@ def test_environment_names_target_spec_version_and_seed(tmp_path: Path) -> None:
     assert environment["spec"] == "3.0" and environment["tool_version"] == "9.9"
     assert environment["fuzz_seed"] == "1234" and environment["profiles"] == "gxd"
     assert "x" not in environment
+
+
+def test_links_to_the_spec_section_of_each_requirement(tmp_path: Path) -> None:
+    cases = [_case("M-FAIL", "failed")]
+    folder = _folder(tmp_path, cases)
+    enrich_allure_results(_run(cases), folder)
+    links = _results(folder)["M-FAIL"]["links"]
+    assert [link["type"] for link in links] == ["link"]
+    assert links[0]["name"].startswith("LIST-01: ") and links[0]["url"].startswith("https://docs.carbon-transparency.org/")

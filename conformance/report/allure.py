@@ -7,7 +7,8 @@ harness's classification (a target failure is `failed`, a harness error `broken`
 a case that could not run `skipped`), so the categories product defect / harness
 error / not run (categories.json) say whose problem it is; severity is critical
 for a mandatory case and minor for an optional one; environment.properties names
-the target, spec, tool version and fuzzing seed.
+the target, spec, tool version and fuzzing seed; each requirement a case cites is
+a link to its spec section (from the requirement catalogue).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import json
 import uuid
 from pathlib import Path
 
+from conformance.requirements import requirement
 from conformance.results import Outcome, RunResult
 
 _STATUS = {Outcome.PASSED: "passed", Outcome.FAILED: "failed", Outcome.ERROR: "broken", Outcome.SKIPPED: "skipped"}
@@ -78,8 +80,13 @@ def enrich_allure_results(result: RunResult, folder: Path) -> None:
         labels.append({"name": "story", "value": case.spec.id})
         if case.spec.official:
             labels.append({"name": "tag", "value": f"official {case.spec.official}"})
-        for requirement in case.spec.requirements:
-            labels.append({"name": "tag", "value": requirement})
+        links = document.setdefault("links", [])
+        for requirement_id in case.spec.requirements:
+            labels.append({"name": "tag", "value": requirement_id})
+            entry = requirement(requirement_id)
+            if entry is not None:
+                links.append({"name": f"{requirement_id}: {entry.text_in('en')}", "url": entry.url(result.spec),
+                              "type": "link"})
         if case.message:
             details = document.setdefault("statusDetails", {})
             optional_failure = not case.mandatory and case.outcome is Outcome.FAILED
