@@ -95,11 +95,13 @@ def _parser() -> argparse.ArgumentParser:
     round_.add_argument("--shard", help="run only the i-th of n slices of the roster, e.g. 1/4 (merge them later)")
     round_.add_argument("--report-dir", type=Path, help="round folder (default reports/rounds/<UTC timestamp>/)")
     round_.add_argument("--db", type=Path, default=DEFAULT_ROUNDS_DB, help=f"history database (default {DEFAULT_ROUNDS_DB})")
+    round_.add_argument("--lang", choices=("en", "ja"), default="en", help="language of round.html and summary.md")
 
     merge = commands.add_parser("merge", help="combine the round folders of shards into one round report")
     merge.add_argument("folders", nargs="+", type=Path, help="round folders written by `round --shard i/n`")
     merge.add_argument("--report-dir", type=Path, help="merged round folder (default reports/rounds/<UTC timestamp>/)")
     merge.add_argument("--db", type=Path, default=DEFAULT_ROUNDS_DB, help=f"history database (default {DEFAULT_ROUNDS_DB})")
+    merge.add_argument("--lang", choices=("en", "ja"), default="en", help="language of round.html and summary.md")
 
     history = commands.add_parser("history", help="a solution's results over the recorded rounds")
     history.add_argument("solution", help="solution name as in the roster")
@@ -238,13 +240,13 @@ def _cases(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _round(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from conformance.rounds.commands import run_round_command
 
-    return run_round_command(args.roster, args.workers, args.shard, args.report_dir, args.db, out)
+    return run_round_command(args.roster, args.workers, args.shard, args.report_dir, args.db, out, args.lang)
 
 
 def _merge(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from conformance.rounds.commands import merge_command
 
-    return merge_command(args.folders, args.report_dir, args.db, out)
+    return merge_command(args.folders, args.report_dir, args.db, out, args.lang)
 
 
 def _history(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -16,9 +16,10 @@ from typing import Any
 from conformance.evidence import SecretBook
 from conformance.report.labels import labels_for
 from conformance.report.summary_md import inert
-from conformance.results import REPORT_FORMAT_VERSION
+from conformance.results import REPORT_FORMAT_VERSION, Outcome
 
 NOT_TESTED = "not-tested"
+_NONE_RAN = {outcome.value: 0 for outcome in Outcome}
 # Environment variables that may hold a secret the error line could echo; scrubbed like any report.
 _SECRET_ENV = ("PACT_CLIENT_SECRET", "PACT_RESTRICTED_CLIENT_SECRET", "PACT_CALLBACK_CLIENT_SECRET", "PACT_EXPIRED_TOKEN")
 
@@ -39,7 +40,7 @@ def not_tested_report(reason: str, exit_code: int, *, target_url: str, spec: str
         "verdicts": {},
         "reason": reason,
         "exit_code": exit_code,
-        "summary": {"total": 0, "mandatory": {}, "optional": {}, "warnings": 0},
+        "summary": {"total": 0, "mandatory": dict(_NONE_RAN), "optional": dict(_NONE_RAN), "warnings": 0},
         "notes": [],
         "cases": [],
     }

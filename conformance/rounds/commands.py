@@ -31,7 +31,7 @@ def _row_line(row: SolutionRow) -> str:
     return line
 
 
-def _finish(result: RoundResult, round_dir: Path, db: Path | None, out: TextIO) -> int:
+def _finish(result: RoundResult, round_dir: Path, db: Path | None, out: TextIO, lang: str = "en") -> int:
     """Link chains and record (whole rounds only), write the reports, print the changes.
 
     The round report is written even when the history cannot be recorded: hours of runs are never
@@ -47,7 +47,7 @@ def _finish(result: RoundResult, round_dir: Path, db: Path | None, out: TextIO) 
                     store.record(result)
             except (ConfigError, sqlite3.Error) as exc:
                 history_error = f"round report written to {round_dir}, but not recorded in {db}: {exc}"
-    write_round_reports(result, round_dir)
+    write_round_reports(result, round_dir, lang)
     if history_error:
         raise ConfigError(history_error)
     for row in result.rows:
@@ -67,7 +67,7 @@ def _finish(result: RoundResult, round_dir: Path, db: Path | None, out: TextIO) 
 
 
 def run_round_command(roster_path: Path, workers: int, shard_text: str | None, report_dir: Path | None,
-                      db: Path | None, out: TextIO) -> int:
+                      db: Path | None, out: TextIO, lang: str = "en") -> int:
     if workers < 1:
         raise ConfigError(f"--workers must be at least 1, got {workers}")
     roster = load_roster(roster_path)
@@ -82,13 +82,14 @@ def run_round_command(roster_path: Path, workers: int, shard_text: str | None, r
         print(f"[{done:>3}/{total}] {_row_line(row)}", file=out, flush=True)
 
     result = run_round(roster, round_dir, workers=workers, shard=shard, on_row=progress)
-    return _finish(result, round_dir, db, out)
+    return _finish(result, round_dir, db, out, lang)
 
 
-def merge_command(folders: list[Path], report_dir: Path | None, db: Path | None, out: TextIO) -> int:
+def merge_command(folders: list[Path], report_dir: Path | None, db: Path | None, out: TextIO,
+                  lang: str = "en") -> int:
     round_dir = report_dir or _default_round_dir()
     result = merge_shards(folders, round_dir)
-    return _finish(result, round_dir, db, out)
+    return _finish(result, round_dir, db, out, lang)
 
 
 def history_command(solution: str, db: Path, out: TextIO) -> int:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from conformance.report.labels import labels_for
 from conformance.report.summary_md import inert
 from conformance.rounds.model import RoundResult
 
@@ -33,15 +34,16 @@ def _csv_safe(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
-def write_round_reports(result: RoundResult, round_dir: Path) -> None:
+def write_round_reports(result: RoundResult, round_dir: Path, lang: str = "en") -> None:
+    """round.json and round.csv stay language-neutral; round.html and summary.md follow `lang`."""
     round_dir.mkdir(parents=True, exist_ok=True)
     data = result.to_dict()
     (round_dir / "round.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     with (round_dir / "round.csv").open("w", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerows([[_csv_safe(cell) for cell in row] for row in _matrix_rows(result)])
     (round_dir / "round.html").write_text(
-        _ENV.get_template("round.html.j2").render(r=data, cell=_CELL), encoding="utf-8")
-    (round_dir / "summary.md").write_text(round_summary_markdown(result), encoding="utf-8")
+        _ENV.get_template("round.html.j2").render(r=data, cell=_CELL, L=labels_for(lang), lang=lang), encoding="utf-8")
+    (round_dir / "summary.md").write_text(round_summary_markdown(result, lang), encoding="utf-8")
 
 
 def _md(text: str) -> str:
@@ -49,17 +51,22 @@ def _md(text: str) -> str:
     return inert(text, limit=200)
 
 
-def round_summary_markdown(result: RoundResult) -> str:
-    lines = [f"**PACT conformance round {_md(result.name)}: {sum(r.verdict == 'conformant' for r in result.rows)}"
-             f" of {len(result.rows)} solutions conformant**", "",
-             "| Solution | Spec | Verdict | Official cases | Failed mandatory | Newly passing | Regressed | Note |",
-             "|---|---|---|---|---|---|---|---|"]
+def round_summary_markdown(result: RoundResult, lang: str = "en") -> str:
+    labels = labels_for(lang)
+    conformant = sum(r.verdict == "conformant" for r in result.rows)
+    columns = (labels["round_solution"], labels["spec"], labels["verdict"], labels["round_official_cases"],
+               labels["round_failed_mandatory"], labels["round_newly_passing"], labels["round_regressed"],
+               labels["round_note"])
+    lines = [f"**{labels['round_title'].format(name=_md(result.name))}: "
+             f"{labels['round_conformant_of'].format(n=conformant, total=len(result.rows))}**", "",
+             "| " + " | ".join(columns) + " |", "|---|---|---|---|---|---|---|---|"]
     for row in result.rows:
         failed = [c for c in row.mandatory if row.cases.get(c) in ("failed", "error")]
-        lines.append(f"| {_md(row.name)} | {row.spec} | {row.verdict} | {row.official_verdict or '-'} | "
+        official = labels.get(row.official_verdict, row.official_verdict) if row.official_verdict else "-"
+        lines.append(f"| {_md(row.name)} | {row.spec} | {labels.get(row.verdict, row.verdict)} | {official} | "
                      f"{_md(', '.join(failed)) or '-'} | {_md(', '.join(row.changes.get('newly_passing', []))) or '-'} | "
                      f"{_md(', '.join(row.changes.get('regressed', []))) or '-'} | {_md(row.message) or '-'} |")
     for chain in result.chains:
-        lines += ["", f"GxD chain **{_md(chain['chain'])}**: {chain['verdict']}"
+        lines += ["", f"{labels['round_gxd_chain_line']} **{_md(chain['chain'])}**: {chain['verdict']}"
                   + (f" ({_md(chain['reason'])})" if chain["reason"] else "")]
     return "\n".join(lines) + "\n"
