@@ -67,8 +67,8 @@ def test_deciding_exchange_is_pretty_printed_and_curl_lines_hold_no_credential()
 
 def test_full_table_is_grouped_by_area_and_open_where_a_mandatory_case_failed() -> None:
     html = render_html(_result())
-    assert '<details class="area" open>\n<summary>GetFootprint' in html
-    assert '<details class="area">\n<summary>Authentication' in html
+    assert '<details class="area" open>\n<summary><span class="area-name">GetFootprint' in html
+    assert '<details class="area">\n<summary><span class="area-name">Authentication' in html
 
 
 def test_target_strings_stay_inert() -> None:

@@ -12,6 +12,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from conformance.report.failures import areas, failure_cards
 from conformance.report.labels import case_title, labels_for
+from conformance.report.pictures import area_bar, gxd_chains
 from conformance.report.scope import scope_texts, shown_parts, shown_verdict
 from conformance.results import RunResult
 
@@ -27,9 +28,13 @@ def render_html(result: RunResult, lang: str = "en") -> str:
     for case in report["cases"]:
         case["title"] = case_title(case["id"], case["title"], lang)
     labels = labels_for(lang)
+    grouped = areas(report["cases"])
+    for area in grouped:
+        area["bar"] = area_bar(area["counts"])
     return _ENV.get_template("report.html.j2").render(r=report, L=labels, lang=lang, shown=shown_verdict(result),
                                                       scope=scope_texts(result, labels),
-                                                      cards=failure_cards(result, lang), areas=areas(report["cases"]))
+                                                      cards=failure_cards(result, lang), areas=grouped,
+                                                      chains=gxd_chains(report["cases"]))
 
 
 def write_html(result: RunResult, path: Path, lang: str = "en") -> None:

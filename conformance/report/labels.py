@@ -154,6 +154,9 @@ LABELS: dict[str, dict[str, str]] = {
         "round_matrix_note": "Bold cells are mandatory for that solution; an empty cell means the case does not apply to its spec version or profiles.",
         "round_failed_mandatory": "Failed mandatory",
         "round_gxd_chain_line": "GxD chain",
+        "gxd_chain": "GxD supply chain",
+        "gxd_hotspots": "Hotspot decomposition (kgCO2e per piece of the Tier-0 product)",
+        "gxd_g2g_share": "Gate-to-Gate share of the Tier-0 Cradle-to-Gate",
     },
     "ja": {
         "title": "PACT 適合性試験レポート",
@@ -303,6 +306,9 @@ LABELS: dict[str, dict[str, str]] = {
         "round_matrix_note": "太字のセルはそのソリューションで必須のケースです。空のセルは、その仕様バージョンまたはプロファイルに該当しないケースです。",
         "round_failed_mandatory": "不合格の必須ケース",
         "round_gxd_chain_line": "GxD チェーン",
+        "gxd_chain": "GxD サプライチェーン",
+        "gxd_hotspots": "ホットスポット分解 (Tier 0 製品 1 個あたりの kgCO2e)",
+        "gxd_g2g_share": "Tier 0 の Cradle-to-Gate に占める Gate-to-Gate の割合",
     },
 }
 
