@@ -141,6 +141,11 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     verdict = result.verdict.value if settings.options.lang == "en" else labels[result.verdict.value]
     print(labels["cli_summary"].format(verdict=verdict, warnings=summary["warnings"],
                                        **summary["mandatory"]), file=out)
+    blocked = [c for c in result.cases if c.blocked_by]
+    owner = next((c for c in result.cases if blocked and c.spec.id == blocked[0].blocked_by), None)
+    if blocked:  # the one root cause, named once, instead of a failure per case
+        reason = owner.message if owner is not None and owner.message else blocked[0].message
+        print(labels["cli_blocked"].format(n=len(blocked), case=blocked[0].blocked_by, message=reason), file=out)
     if result.partial_reasons:
         from conformance.report.scope import scope_texts
 

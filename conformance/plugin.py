@@ -200,6 +200,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 def _case_outcome(case: CaseSpec, context: RunContext, call: pytest.CallInfo[None], report: pytest.TestReport) -> CaseOutcome:
     secrets = context.session.secrets
     status, message, requirements = _classify(call, report)
+    blocked_by = None
+    if status is Outcome.FAILED and _lost_run_token(call) and case.id != RUN_TOKEN_CASE:
+        status, blocked_by = Outcome.BLOCKED, RUN_TOKEN_CASE
+        message = f"blocked by {RUN_TOKEN_CASE}: {message}"
     log = context.session.evidence
     return CaseOutcome(
         spec=case,
@@ -212,7 +216,16 @@ def _case_outcome(case: CaseSpec, context: RunContext, call: pytest.CallInfo[Non
         notes=list(log.notes),
         findings=list(log.findings),
         tables=dict(log.tables),
+        blocked_by=blocked_by,
     )
+
+
+RUN_TOKEN_CASE = "AUTH-TOKEN"  # owns the precondition "the run can obtain a token"
+
+
+def _lost_run_token(call: pytest.CallInfo[None]) -> bool:
+    """The case failed because the session could not obtain its token: the precondition AUTH-TOKEN checks."""
+    return call.excinfo is not None and isinstance(call.excinfo.value, AuthError)
 
 
 def _classify(call: pytest.CallInfo[None], report: pytest.TestReport) -> tuple[Outcome, str, list[str]]:

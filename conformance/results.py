@@ -26,6 +26,7 @@ class Outcome(str, Enum):
     FAILED = "failed"
     SKIPPED = "skipped"
     ERROR = "error"
+    BLOCKED = "blocked"  # a precondition owned by another case failed (blocked_by names it): not failed twice
 
 
 class Verdict(str, Enum):
@@ -48,6 +49,7 @@ class CaseOutcome:
     notes: list[str] = field(default_factory=list)
     findings: list[dict[str, Any]] = field(default_factory=list)
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    blocked_by: str | None = None  # the case that owns the failed precondition, when outcome is BLOCKED
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -61,6 +63,7 @@ class CaseOutcome:
             "outcome": self.outcome.value,
             "message": self.message,
             "failed_requirements": self.failed_requirements,
+            "blocked_by": self.blocked_by,
             "duration_s": round(self.duration_s, 4),
             "notes": self.notes,
             "findings": self.findings,
@@ -78,7 +81,7 @@ def verdict_from(mandatory_outcomes: Iterable[Outcome]) -> Verdict:
     outcomes = set(mandatory_outcomes)
     if Outcome.FAILED in outcomes:
         return Verdict.NOT_CONFORMANT
-    if Outcome.SKIPPED in outcomes or Outcome.ERROR in outcomes:
+    if Outcome.SKIPPED in outcomes or Outcome.ERROR in outcomes or Outcome.BLOCKED in outcomes:
         return Verdict.INCOMPLETE
     if not outcomes:
         return Verdict.INCOMPLETE  # nothing mandatory ran: no basis for a verdict

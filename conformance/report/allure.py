@@ -20,7 +20,8 @@ from pathlib import Path
 from conformance.requirements import requirement
 from conformance.results import Outcome, RunResult
 
-_STATUS = {Outcome.PASSED: "passed", Outcome.FAILED: "failed", Outcome.ERROR: "broken", Outcome.SKIPPED: "skipped"}
+_STATUS = {Outcome.PASSED: "passed", Outcome.FAILED: "failed", Outcome.ERROR: "broken", Outcome.SKIPPED: "skipped",
+           Outcome.BLOCKED: "skipped"}
 OPTIONAL_PREFIX = "[optional] "
 CATEGORIES = [
     {"name": "Optional warning (does not change the verdict)", "matchedStatuses": ["failed"],
