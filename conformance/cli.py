@@ -165,6 +165,7 @@ def _parser() -> argparse.ArgumentParser:
     merge.add_argument("folders", nargs="+", type=_path, help="round folders written by `round --shard i/n`")
     merge.add_argument("--report-dir", type=_path, help="merged round folder (default reports/rounds/<UTC timestamp>/)")
     merge.add_argument("--db", type=_path, default=DEFAULT_ROUNDS_DB, help=f"history database (default {DEFAULT_ROUNDS_DB})")
+    merge.add_argument("--lang", choices=("en", "ja"), default="en", help="language of round.html and summary.md")
 
     history = commands.add_parser("history", help="a solution's results over the recorded rounds")
     history.add_argument("solution", help="solution name as in the roster")
@@ -177,7 +178,8 @@ def _parser() -> argparse.ArgumentParser:
 
     cases = commands.add_parser("cases", help="list the conformance cases")
     cases.add_argument("--spec", help="only cases that apply to this version")
-    cases.add_argument("--coverage", action="store_true", help="requirement ids and the cases that check them")
+    cases.add_argument("--coverage", action="store_true", help="requirement ids, their texts and the cases that check them")
+    cases.add_argument("--format", choices=("text", "json", "csv"), default="text", help="output of --coverage")
     return parser
 
 
@@ -195,9 +197,10 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not gc.get_freeze_count():  # once: the modules just imported live as long as the process, so full
         gc.freeze()                 # collections need not walk them again (a fifth of a default run's CPU)
     cli = {key: value for key, value in vars(args).items() if key != "command"}
-    if args.spec is not None and args.spec not in SPEC_VERSIONS:
-        return _die(f"unknown spec version {args.spec!r}; choose one of {', '.join(SPEC_VERSIONS)}", EXIT_USAGE, err)
+    settings: Settings | None = None
     try:
+        if args.spec is not None and args.spec not in SPEC_VERSIONS:
+            raise ConfigError(f"unknown spec version {args.spec!r}; choose one of {', '.join(SPEC_VERSIONS)}")
         settings = build_settings(cli, os.environ)
         for warning in settings.warnings:
             print(f"pact-conformance: warning: {warning}", file=err)
@@ -205,11 +208,11 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         _check_openapi(settings)
         output = run(settings, out=out)
     except ConfigError as exc:
-        return _die(str(exc), EXIT_USAGE, err)
+        return _not_tested(str(exc), EXIT_USAGE, args, settings, err)
     except TargetUnreachable as exc:
-        return _die(str(exc), EXIT_UNREACHABLE, err)
+        return _not_tested(str(exc), EXIT_UNREACHABLE, args, settings, err)
     except RunError as exc:
-        return _die(str(exc), EXIT_FAIL, err)
+        return _not_tested(str(exc), EXIT_FAIL, args, settings, err)
     result = output.result
     if output.stopped:
         print(f"pact-conformance: run interrupted ({output.stopped}); partial report in {output.report_dir}", file=err)
@@ -219,6 +222,15 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     print(labels["cli_summary"].format(verdict=verdict, warnings=summary["warnings"],
                                        **summary["mandatory"]), file=out)
     print("  " + verdict_pair(result, labels), file=out)
+    blocked = [c for c in result.cases if c.blocked_by]
+    owner = next((c for c in result.cases if blocked and c.spec.id == blocked[0].blocked_by), None)
+    if blocked:  # the one root cause, named once, instead of a failure per case
+        reason = owner.message if owner is not None and owner.message else blocked[0].message
+        print(labels["cli_blocked"].format(n=len(blocked), case=blocked[0].blocked_by, message=reason), file=out)
+    if result.partial_reasons:
+        from conformance.report.scope import scope_texts
+
+        print(f"  {labels['partial_note']}: {'; '.join(scope_texts(result, labels))}", file=out)
     if len(result.profile_verdicts()) > 1:
         print("  " + ", ".join(f"{labels.get(k, k)}: {labels[v.value]}" for k, v in result.profile_verdicts().items()),
               file=out)
@@ -276,6 +288,32 @@ def _verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
           f"budget {claims.get('fuzz_budget')}) at {claims.get('issued_at')}"
           + (", report hash matches" if args.report else "") + f"; signer: {claims.get('signer')}", file=out)
     return EXIT_OK
+
+
+def _not_tested(message: str, code: int, args: argparse.Namespace, settings: Settings | None, err: TextIO) -> int:
+    """The one error line, plus report.json and summary.md saying `not-tested`, so CI steps that read them work."""
+    from conformance.evidence import SecretBook
+    from conformance.report.not_tested import not_tested_report, write_not_tested
+    from conformance.runner import _point_latest, default_report_dir
+
+    options = settings.options if settings else None
+    chosen = (options.report_dir if options else None) or args.report_dir
+    report_dir = chosen or default_report_dir()
+    target = settings.target if settings else None
+    if target is not None:
+        url = target.base_url
+    else:
+        url = args.base_url or "embedded reference host"
+    spec = settings.spec if settings else (args.spec if args.spec in SPEC_VERSIONS else DEFAULT_SPEC)
+    profiles = sorted(settings.profiles) if settings else sorted(args.profiles or [])
+    secrets = SecretBook()
+    if target is not None:
+        secrets.add_client(target.client_id, target.client_secret.get_secret_value())
+    report = not_tested_report(message, code, target_url=url, spec=spec, profiles=profiles)
+    lang = options.lang if options else (args.lang or "en")
+    if write_not_tested(report_dir, report, lang=lang, secrets=secrets) and chosen is None:
+        _point_latest(report_dir)
+    return _die(message, code, err)
 
 
 def _exit_code(result: RunResult, fail_on: str) -> int:
@@ -394,7 +432,7 @@ def _cases(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     if args.spec is not None and args.spec not in SPEC_VERSIONS:
         return _die(f"unknown spec version {args.spec!r}; choose one of {', '.join(SPEC_VERSIONS)}", EXIT_USAGE, err)
-    return print_coverage(out) if args.coverage else print_cases(args.spec, out)
+    return print_coverage(out, args.format, args.spec) if args.coverage else print_cases(args.spec, out)
 
 
 def _round(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -407,7 +445,7 @@ def _round(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _merge(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from conformance.rounds.commands import merge_command
 
-    return merge_command(args.folders, args.report_dir, args.db, out)
+    return merge_command(args.folders, args.report_dir, args.db, out, args.lang)
 
 
 def _history(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import csv
 import importlib
+import json
 import pkgutil
 from typing import TextIO
 
 import cases
 from conformance.catalog import SELECTION_HELP, CaseSpec, all_cases
+from conformance.versions import DEFAULT_SPEC
 
 
 def _ids(prefix: str, numbers: range | list[int], width: int = 2) -> list[str]:
@@ -76,21 +79,58 @@ def print_cases(spec: str | None, out: TextIO) -> int:
     return 0
 
 
-def print_coverage(out: TextIO) -> int:
-    checked: dict[str, list[str]] = {}
-    for c in load_cases():
-        for requirement in c.requirements:
-            checked.setdefault(requirement, []).append(c.id)
+def cited_by() -> dict[str, list[str]]:
+    """Every requirement id a case or data rule cites, with who cites it."""
     from conformance.rules.registry import all_rules
 
+    checked: dict[str, list[str]] = {}
+    for c in load_cases():
+        for requirement_id in c.requirements:
+            checked.setdefault(requirement_id, []).append(c.id)
     for rule in all_rules():
         checked.setdefault(rule.id, []).append(f"data rule {rule.id}")
-    missing = [r for r in REQUIREMENT_IDS if r not in checked]
-    for requirement in REQUIREMENT_IDS:
-        by = ", ".join(sorted(set(checked.get(requirement, []))))
-        print(f"{requirement:<9} {by or '— not checked: ' + NOT_CHECKED_BECAUSE.get(requirement, 'no reason recorded')}",
-              file=out)
-    print(f"{len(REQUIREMENT_IDS) - len(missing)} of {len(REQUIREMENT_IDS)} requirement ids checked", file=out)
+    return checked
+
+
+def coverage_rows(spec: str = DEFAULT_SPEC) -> list[dict[str, str]]:
+    """One row per requirement id: its catalogue entry, the cases and rules that check it, or why none does."""
+    from conformance.requirements import requirement
+
+    checked = cited_by()
+    rows = []
+    for requirement_id in REQUIREMENT_IDS:
+        entry = requirement(requirement_id)
+        rows.append({
+            "id": requirement_id,
+            "basis": entry.basis if entry else "",
+            "text_en": entry.text_in("en") if entry else "",
+            "text_ja": entry.text_in("ja") if entry else "",
+            "url": entry.url(spec) if entry else "",
+            "fix_en": entry.fix_in("en") if entry else "",
+            "checked_by": ", ".join(sorted(set(checked.get(requirement_id, [])))),
+            "not_checked_because": "" if requirement_id in checked
+            else NOT_CHECKED_BECAUSE.get(requirement_id, "no reason recorded"),
+        })
+    return rows
+
+
+def print_coverage(out: TextIO, fmt: str = "text", spec: str | None = None) -> int:
+    """`cases --coverage [--format text|json|csv]`: the catalogue with what checks each id, for people or tools."""
+    rows = coverage_rows(spec or DEFAULT_SPEC)
+    if fmt == "json":
+        json.dump(rows, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return 0
+    if fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return 0
+    for row in rows:
+        by = row["checked_by"] or "— not checked: " + row["not_checked_because"]
+        print(f"{row['id']:<9} {by}" + (f"\n{'':<10}{row['basis']}: {row['text_en']}" if row["text_en"] else ""), file=out)
+    checked = sum(1 for row in rows if row["checked_by"])
+    print(f"{checked} of {len(rows)} requirement ids checked", file=out)
     from conformance.rules.contested import CONTESTED
 
     print("\nContested rules (prose and published OpenAPI disagree): warnings, failures only with --strict", file=out)

@@ -282,6 +282,10 @@ def _redact_report(report: pytest.TestReport, secrets: SecretBook) -> None:
 def _case_outcome(case: CaseSpec, context: RunContext, call: pytest.CallInfo[None], report: pytest.TestReport) -> CaseOutcome:
     secrets = context.session.secrets
     status, message, requirements = _classify(call, report)
+    blocked_by = None
+    if status is Outcome.FAILED and _lost_run_token(call) and case.id != RUN_TOKEN_CASE:
+        status, blocked_by = Outcome.BLOCKED, RUN_TOKEN_CASE
+        message = f"blocked by {RUN_TOKEN_CASE}: {message}"
     log = context.session.evidence
     return CaseOutcome(
         spec=case,
@@ -297,6 +301,7 @@ def _case_outcome(case: CaseSpec, context: RunContext, call: pytest.CallInfo[Non
         official_mandatory=case.is_official_mandatory(context.spec),
         official_failure=log.official_failure,
         official_pass=log.official_pass,
+        blocked_by=blocked_by,
     )
 
 
@@ -304,6 +309,14 @@ def _shown_message(secrets: SecretBook, message: str) -> str:
     """Cleaned, redacted, then cut: a secret across the cut is redacted whole."""
     shown, cut = secrets.excerpt(clean(message), MESSAGE_CHARS)
     return shown + (" …" if cut else "")
+
+
+RUN_TOKEN_CASE = "AUTH-TOKEN"  # owns the precondition "the run can obtain a token"
+
+
+def _lost_run_token(call: pytest.CallInfo[None]) -> bool:
+    """The case failed because the session could not obtain its token: the precondition AUTH-TOKEN checks."""
+    return call.excinfo is not None and isinstance(call.excinfo.value, AuthError)
 
 
 def _classify(call: pytest.CallInfo[None], report: pytest.TestReport) -> tuple[Outcome, str, list[str]]:

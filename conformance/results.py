@@ -28,6 +28,7 @@ class Outcome(str, Enum):
     FAILED = "failed"
     SKIPPED = "skipped"
     ERROR = "error"
+    BLOCKED = "blocked"  # a precondition owned by another case failed (blocked_by names it): not failed twice
 
 
 class Verdict(str, Enum):
@@ -64,6 +65,7 @@ class CaseOutcome:
         if self.official_pass is not None and self.official_failure is None and self.outcome is Outcome.FAILED:
             return Outcome.PASSED
         return self.outcome
+    blocked_by: str | None = None  # the case that owns the failed precondition, when outcome is BLOCKED
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -80,6 +82,7 @@ class CaseOutcome:
             "official_failure": self.official_failure,
             "message": self.message,
             "failed_requirements": self.failed_requirements,
+            "blocked_by": self.blocked_by,
             "duration_s": round(self.duration_s, 4),
             "notes": self.notes,
             "findings": self.findings,
@@ -105,7 +108,7 @@ def verdict_from(mandatory_outcomes: Iterable[Outcome]) -> Verdict:
     outcomes = set(mandatory_outcomes)
     if Outcome.FAILED in outcomes:
         return Verdict.NOT_CONFORMANT
-    if Outcome.SKIPPED in outcomes or Outcome.ERROR in outcomes:
+    if Outcome.SKIPPED in outcomes or Outcome.ERROR in outcomes or Outcome.BLOCKED in outcomes:
         return Verdict.INCOMPLETE
     if not outcomes:
         return Verdict.INCOMPLETE  # nothing mandatory ran: no basis for a verdict
@@ -129,8 +132,16 @@ class RunResult:
     notes: list[str] = field(default_factory=list)
     interrupted: bool = False
     baseline: BaselineComparison | None = None  # set when the run was compared with a previous report
-    official_only: bool = False  # --official-only: the full verdict cannot be reached from these cases
+    official_only: bool = False
+    fuzzed: bool = True  # False with --no-fuzz
+    fuzz_seed: int | None = None
 
+    @property
+    def partial_reasons(self) -> list[str]:
+        """Why the run covers less than a full run (codes, in report order); a conformant one is then 'partial'."""
+        reasons = [("selection", bool(self.selection)), ("official-only", self.official_only),
+                   ("insecure-tls", self.insecure_tls), ("no-fuzz", not self.fuzzed)]
+        return [code for code, applies in reasons if applies]
 
     @property
     def verdict(self) -> Verdict:
@@ -193,6 +204,8 @@ class RunResult:
             "interrupted": self.interrupted,
             "official_only": self.official_only,
             "selection": self.selection,
+            "scope": {"partial": bool(self.partial_reasons), "reasons": self.partial_reasons,
+                      "official_only": self.official_only, "fuzzed": self.fuzzed, "fuzz_seed": self.fuzz_seed},
             "summary": self.summary(),
             "notes": self.notes,
             "baseline": self.baseline.to_dict() if self.baseline else None,

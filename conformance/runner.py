@@ -161,6 +161,13 @@ def _signer(settings: Settings) -> Signer:
     return load_signer(settings.options)
 
 
+def _fuzz_seed(context: RunContext) -> int | None:
+    """The seed the fuzz stage used, when it ran (read from the stage: importing fuzzing here would load schemathesis)."""
+    stage = context.shared.get("fuzz_stage")
+    seed = getattr(getattr(stage, "settings", None), "seed", None)
+    return seed if isinstance(seed, int) else None
+
+
 def run(settings: Settings, *, out: TextIO = sys.stdout) -> RunOutput:
     """Run every selected case against the target and write all reports."""
     started = datetime.now(timezone.utc)
@@ -239,10 +246,12 @@ def _report(settings: Settings, context: RunContext, secrets: SecretBook, report
         run_id=context.run_id,
         insecure_tls=target.insecure_tls,
         selection=settings.options.select,
+        official_only=settings.options.official_only,
+        fuzzed=not settings.options.no_fuzz,
+        fuzz_seed=_fuzz_seed(context),
         notes=[*run_notes, *context.session.auth.warnings],
         interrupted=interrupted,
         baseline=compare(context.outcomes, baseline) if baseline else None,
-        official_only=settings.options.official_only,
     )
     chain_footprints = context.shared.get(SHARED_GXD_FOOTPRINTS)
     if isinstance(chain_footprints, list):  # written before write_reports, whose secret scrub covers every file

@@ -238,7 +238,9 @@ def test_gate_usage_errors_are_one_line_before_any_case(args: list[str], needle:
     code, out, err = _cli(["run", *[a.format(html=html) for a in args], "--report-dir", str(report_dir)])
     assert code == 2
     assert len(err.strip().splitlines()) == 1 and needle in err and "Traceback" not in err
-    assert out == "" and not report_dir.exists()
+    assert out == ""
+    assert json.loads((report_dir / "report.json").read_text(encoding="utf-8"))["verdict"] == "not-tested"
+    assert sorted(p.name for p in report_dir.iterdir()) == ["badge.json", "report.json", "summary.md"]
 
 
 # The CI templates in docs/ci/

@@ -12,6 +12,12 @@ from conformance.cli import main
 from conformance.coverage import NOT_CHECKED_BECAUSE, REQUIREMENT_IDS
 
 
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Exit 2 and 3 write a not-tested report into the default folder: keep it out of the checkout."""
+    monkeypatch.chdir(tmp_path)
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

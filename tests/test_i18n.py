@@ -44,7 +44,7 @@ def _run(case_ids: list[str]) -> RunResult:
         profiles=[],
         started_at="2025-01-01T00:00:00Z",
         finished_at="2025-01-01T00:00:01Z",
-        cases=[CaseOutcome(spec=specs[i], mandatory=True, outcome=Outcome.PASSED) for i in case_ids],
+        cases=[CaseOutcome(spec=specs[i], mandatory=True, outcome=Outcome.PASSED, notes=["a note"]) for i in case_ids],
         run_id="i18n-test",
     )
 
@@ -71,3 +71,21 @@ def test_english_report_keeps_english_titles() -> None:
     html = render_html(run, lang="en")
     assert run.cases[0].spec.title in html
     assert CASE_TITLES_JA["GET-OK"] not in html
+
+
+def test_every_gxd_table_and_column_has_a_label_in_both_languages() -> None:
+    from dataclasses import fields
+
+    from conformance.rules.finding import Finding
+    from conformance.rules.gxd_chain import ChainResult, HotspotRow, TierRow
+
+    columns = {f.name for row in (TierRow, HotspotRow, Finding) for f in fields(row)}
+    tables = set(ChainResult().to_rows())
+    for lang, labels in LABELS.items():
+        missing = sorted({f"col_{c}" for c in columns} | {f"table_{t}" for t in tables} - set(labels))
+        assert not [key for key in missing if key not in labels], (lang, missing)
+
+
+def test_japanese_report_keeps_cjk_words_whole() -> None:
+    html = render_html(_run(["GET-OK"]), lang="ja")
+    assert "word-break:keep-all" in html and '<col class="c-outcome">' in html

@@ -9,17 +9,19 @@ import json
 from pathlib import Path
 from typing import Any
 
+from conformance.report.scope import PARTIAL, shown_verdict
 from conformance.results import RunResult, Verdict
 
 _MESSAGE_AND_COLOR = {
-    Verdict.CONFORMANT: ("conformant", "brightgreen"),
-    Verdict.NOT_CONFORMANT: ("not conformant", "red"),
-    Verdict.INCOMPLETE: ("incomplete", "orange"),
+    Verdict.CONFORMANT.value: ("conformant", "brightgreen"),
+    Verdict.NOT_CONFORMANT.value: ("not conformant", "red"),
+    Verdict.INCOMPLETE.value: ("incomplete", "orange"),
+    PARTIAL: ("partial", "yellow"),  # conformant on a subset: -k, --official-only, --insecure-tls, --no-fuzz
 }
 
 
 def badge(result: RunResult) -> dict[str, Any]:
-    message, color = _MESSAGE_AND_COLOR[result.verdict]
+    message, color = _MESSAGE_AND_COLOR[shown_verdict(result)]
     return {"schemaVersion": 1, "label": f"PACT {result.spec}", "message": message, "color": color}
 
 

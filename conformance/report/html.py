@@ -1,4 +1,8 @@
-"""report.html: one self-contained page, no scripts; every target-supplied string is escaped (autoescape)."""
+"""report.html: one self-contained page, no scripts; every target-supplied string is escaped (autoescape).
+
+Read top-down: the verdicts, then what failed and how to fix it (report/failures.py), then every case grouped
+by area in a <details> per area, open where a mandatory case failed.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,10 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from conformance.report.failures import areas, failure_cards
 from conformance.report.labels import case_title, labels_for
+from conformance.report.pictures import area_bar, gxd_chains
+from conformance.report.scope import scope_texts, shown_parts, shown_verdict
 from conformance.results import RunResult
 
 _ENV = Environment(
@@ -17,9 +24,17 @@ _ENV = Environment(
 
 def render_html(result: RunResult, lang: str = "en") -> str:
     report = result.to_dict()
+    report["verdicts"] = shown_parts(result)
     for case in report["cases"]:
         case["title"] = case_title(case["id"], case["title"], lang)
-    return _ENV.get_template("report.html.j2").render(r=report, L=labels_for(lang), lang=lang)
+    labels = labels_for(lang)
+    grouped = areas(report["cases"])
+    for area in grouped:
+        area["bar"] = area_bar(area["counts"])
+    return _ENV.get_template("report.html.j2").render(r=report, L=labels, lang=lang, shown=shown_verdict(result),
+                                                      scope=scope_texts(result, labels),
+                                                      cards=failure_cards(result, lang), areas=grouped,
+                                                      chains=gxd_chains(report["cases"]))
 
 
 def write_html(result: RunResult, path: Path, lang: str = "en") -> None:

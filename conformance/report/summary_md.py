@@ -11,10 +11,16 @@ import html
 from pathlib import Path
 
 from conformance.report.labels import labels_for
+from conformance.report.scope import PARTIAL, scope_texts, shown_parts, shown_verdict
 from conformance.results import Outcome, RunResult, Verdict
 from conformance.sanitize import one_line
 
 _ICON = {Verdict.CONFORMANT: "✅", Verdict.NOT_CONFORMANT: "❌", Verdict.INCOMPLETE: "⚠️"}
+_PARTIAL_ICON = "🟡"
+
+
+def _icon(shown: str) -> str:
+    return _PARTIAL_ICON if shown == PARTIAL else _ICON[Verdict(shown)]
 _MARKDOWN_SPECIAL = str.maketrans({char: "\\" + char for char in "\\`*_[]|"})
 _MESSAGE_CHARS = 200
 _NONE = "—"
@@ -72,11 +78,11 @@ def verdict_pair(result: RunResult, labels: dict[str, str], *, icons: bool = Fal
 
 def summary_markdown(result: RunResult, lang: str = "en") -> str:
     labels = labels_for(lang)
-    verdict = result.verdict
     counts = result.summary()
-    parts = ", ".join(f"{labels.get(part, part)}: {_ICON[v]} {labels[v.value]}" for part, v in result.profile_verdicts().items())
+    parts = ", ".join(f"{labels.get(part, part)}: {_icon(v)} {labels[v]}" for part, v in shown_parts(result).items())
+    shown = shown_verdict(result)
     lines = [
-        f"**{labels['md_heading'].format(spec=result.spec)}: {_ICON[verdict]} {labels[verdict.value]}**",
+        f"**{labels['md_heading'].format(spec=result.spec)}: {_icon(shown)} {labels[shown]}**",
         "",
         f"- {labels['target']}: {inert(str(result.target.get('base_url', '')))} · {labels['spec']}: {result.spec}"
         f" · {labels['profiles']}: {', '.join(result.profiles) or labels['none']}",
@@ -84,6 +90,9 @@ def summary_markdown(result: RunResult, lang: str = "en") -> str:
         f"- {verdict_pair(result, labels, icons=True)}",
         f"- {labels['verdicts']}: {parts}",
     ]
+    if result.partial_reasons:
+        lines += ["", f"> {_PARTIAL_ICON} {labels['partial_note']}: "
+                      + "; ".join(inert(text) for text in scope_texts(result, labels))]
     if result.insecure_tls:
         lines += ["", f"> ⚠️ {labels['insecure_tls']}"]
     lines += _failed_mandatory_table(result, labels) + _baseline_section(result, labels)

@@ -104,10 +104,12 @@ def run_round_command(roster_path: Path, workers: int, shard_text: str | None, r
     return _finish(result, round_dir, db, out)
 
 
-def merge_command(folders: list[Path], report_dir: Path | None, db: Path | None, out: TextIO) -> int:
+def merge_command(folders: list[Path], report_dir: Path | None, db: Path | None, out: TextIO,
+                  lang: str = "en") -> int:
     round_dir = report_dir or _default_round_dir()
     check_writable_dir(round_dir, "--report-dir")
     result = merge_shards(folders, round_dir)
+    result.lang = lang  # the merged report's language (the shards may have been written in another)
     return _finish(result, round_dir, db, out)
 
 

@@ -177,13 +177,14 @@ def run_solution(solution: Solution, index: int, round_dir: Path, env: Mapping[s
     if completed.returncode in (0, 1) and report_path.is_file():
         try:
             report = json.loads(report_path.read_text(encoding="utf-8"))
-            certificate = report_dir / CERTIFICATE_FILE
-            done = SolutionRow.from_report(report, **row, duration_s=duration, report_dir=relative.as_posix(),
-                                           message=message, certificate=certificate_entry(certificate, relative))
-            if report.get("interrupted"):
-                done.status, done.message = Status.INTERRUPTED, "stopped with the round (its partial report is linked)"
-            return done
-        except (ValueError, KeyError, TypeError) as exc:
+            if report.get("verdict") != NOT_TESTED:  # a run that stopped before any case writes a not-tested report
+                certificate = report_dir / CERTIFICATE_FILE
+                done = SolutionRow.from_report(report, **row, duration_s=duration, report_dir=relative.as_posix(),
+                                               message=message, certificate=certificate_entry(certificate, relative))
+                if report.get("interrupted"):
+                    done.status, done.message = Status.INTERRUPTED, "stopped with the round (its partial report is linked)"
+                return done
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             message = f"its report.json could not be read: {exc}"
     status = {_EXIT_UNREACHABLE: Status.UNREACHABLE, _EXIT_USAGE: Status.CONFIG_ERROR}.get(
         completed.returncode, Status.CRASHED)

@@ -34,7 +34,8 @@ def _csv_safe(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
-def write_round_reports(result: RoundResult, round_dir: Path) -> None:
+def write_round_reports(result: RoundResult, round_dir: Path, lang: str = "en") -> None:
+    """round.json and round.csv stay language-neutral; round.html and summary.md follow `lang`."""
     round_dir.mkdir(parents=True, exist_ok=True)
     data = result.to_dict()
     (round_dir / "round.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
