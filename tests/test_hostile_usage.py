@@ -388,8 +388,11 @@ def test_serve_stopped_by_sigterm_removes_its_tls_folder(tmp_path: Path) -> None
     import sys
     import time
 
+    blocked_cache = tmp_path / "cache-is-a-file"  # no CA of the day can be kept: serve makes a temporary one
+    blocked_cache.write_text("")
+    env = {**os.environ, "XDG_CACHE_HOME": str(blocked_cache)}
     serve = subprocess.Popen([sys.executable, "-m", "conformance.cli", "serve"], stdout=subprocess.PIPE, text=True,
-                             cwd=tmp_path)
+                             cwd=tmp_path, env=env)
     assert serve.stdout is not None
     deadline = time.monotonic() + 30
     ca_pem = None

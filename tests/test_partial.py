@@ -26,7 +26,7 @@ def _result(outcome: str = "passed", **scope: object) -> RunResult:
                      cases=[CaseOutcome(spec=spec, mandatory=True, outcome=Outcome(outcome))], **scope)  # type: ignore[arg-type]
 
 
-PARTIAL_RUNS = [({"selection": "auth<b>"}, "-k auth&lt;b&gt;"), ({"official_only": True}, "--official-only"),
+PARTIAL_RUNS = [({"selection": "auth<b>"}, "-k auth&lt;b&gt;"),
                 ({"insecure_tls": True}, "--insecure-tls"), ({"fuzzed": False}, "--no-fuzz")]
 
 
@@ -43,6 +43,16 @@ def test_a_conformant_subset_is_partial_everywhere(scope: dict, named: str) -> N
     assert 'class="verdict v-partial"' in html and 'class="verdict v-conformant"' not in html
     assert named in html
     assert properties(result)["verdict"] == "partial" and properties(result)["partial_reasons"]
+
+
+def test_an_official_only_run_is_never_conformant_in_full() -> None:
+    """--official-only judges the official tool's cases: its full verdict cannot be reached, and is never conformant."""
+    result = _result(official_only=True)
+    assert result.verdict.value == "incomplete" and "official-only" in result.partial_reasons
+    assert badge(result)["message"] != "conformant" and properties(result)["verdict"] != "conformant"
+    summary = summary_markdown(result)
+    assert "--official-only" in summary and "✅ conformant" not in summary.splitlines()[0]
+    assert 'class="verdict v-conformant"' not in render_html(result).split('<div class="verdicts">')[1].split("</p>")[0]
 
 
 def test_a_full_run_is_conformant_and_a_failing_subset_keeps_its_verdict() -> None:

@@ -61,9 +61,16 @@ def not_tested_markdown(report: dict[str, Any], lang: str = "en") -> str:
 
 def write_not_tested(report_dir: Path, report: dict[str, Any], lang: str = "en",
                      secrets: SecretBook | None = None) -> bool:
-    """Write the three files unless the folder already holds a report; False when nothing was written."""
-    from conformance.report import scrub_secrets
+    """Write the three files unless the folder already holds a report; False when nothing was written.
 
+    The reason and the target URL may echo a secret (a mistyped flag, a URL): both are redacted before
+    anything is written, as every other report is (no search-and-replace over the files afterwards).
+    """
+    book = secrets or SecretBook()
+    for name in _SECRET_ENV:
+        book.add(os.environ.get(name), "secret")
+    report = {**report, "reason": book.redact(str(report["reason"])),
+              "target": {**report["target"], "base_url": book.redact(str(report["target"]["base_url"]))}}
     try:
         if (report_dir / "report.json").exists():
             return False
@@ -75,8 +82,4 @@ def write_not_tested(report_dir: Path, report: dict[str, Any], lang: str = "en",
         (report_dir / "badge.json").write_text(json.dumps(badge) + "\n", encoding="utf-8")
     except OSError:
         return False  # the error being reported may be this very folder
-    book = secrets or SecretBook()
-    for name in _SECRET_ENV:
-        book.add(os.environ.get(name), "secret")
-    scrub_secrets(report_dir, book)
     return True

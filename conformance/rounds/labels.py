@@ -9,7 +9,7 @@ from conformance.report.labels import labels_for
 _WORDS: dict[str, tuple[str, str]] = {
     "title": ("PACT conformance round {name}", "PACT 適合性試験ラウンド {name}"),
     "conformant_of": ("{conformant} of {total} solutions conformant",
-                      "{total} ソリューション中 {conformant} が適合"),
+                      "{total} ソリューション中 {conformant} 件が適合"),
     "round": ("round", "ラウンド"),
     "workers": ("workers", "並列数"),
     "shard": ("shard", "シャード"),

@@ -34,17 +34,18 @@ def _csv_safe(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
-def write_round_reports(result: RoundResult, round_dir: Path, lang: str = "en") -> None:
-    """round.json and round.csv stay language-neutral; round.html and summary.md follow `lang`."""
+def write_round_reports(result: RoundResult, round_dir: Path, lang: str | None = None) -> None:
+    """round.json and round.csv stay language-neutral; round.html and summary.md follow `lang` (default: the round's)."""
+    lang = lang or result.lang
     round_dir.mkdir(parents=True, exist_ok=True)
     data = result.to_dict()
     (round_dir / "round.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     with (round_dir / "round.csv").open("w", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerows([[_csv_safe(cell) for cell in row] for row in _matrix_rows(result)])
     (round_dir / "round.html").write_text(
-        _ENV.get_template("round.html.j2").render(r=data, cell=_CELL, t=round_labels(result.lang), lang=result.lang),
+        _ENV.get_template("round.html.j2").render(r=data, cell=_CELL, t=round_labels(lang), lang=lang),
         encoding="utf-8")
-    (round_dir / "summary.md").write_text(round_summary_markdown(result), encoding="utf-8")
+    (round_dir / "summary.md").write_text(round_summary_markdown(result, lang), encoding="utf-8")
 
 
 def _md(text: str) -> str:
@@ -52,8 +53,8 @@ def _md(text: str) -> str:
     return inert(text, limit=200)
 
 
-def round_summary_markdown(result: RoundResult) -> str:
-    t = round_labels(result.lang)
+def round_summary_markdown(result: RoundResult, lang: str | None = None) -> str:
+    t = round_labels(lang or result.lang)
     conformant = sum(r.verdict == "conformant" for r in result.rows)
     lines = [f"**{t['title'].format(name=_md(result.name))}: "
              f"{t['conformant_of'].format(conformant=conformant, total=len(result.rows))}**", "",
