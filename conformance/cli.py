@@ -333,7 +333,7 @@ def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from conformance.reference.server import ServerError
 
     from conformance.config import check_profiles
-    from conformance.rounds.children import stop_signals_interrupt
+    from conformance.stopping import stop_signals_interrupt
 
     spec = args.spec if args.spec != "all" else DEFAULT_SPEC
     if spec not in SPEC_VERSIONS:

@@ -83,6 +83,25 @@ def stop_guard(run_timeout_s: float) -> Iterator[RunStops]:
             signal.signal(sig, handler)
 
 
+@contextmanager
+def stop_signals_interrupt() -> Iterator[None]:
+    """SIGTERM and SIGHUP stop a long command (a round, `serve`) the way Ctrl-C does: KeyboardInterrupt
+    in the main thread, so the command's own Ctrl-C handling writes what it has."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    previous = {signum: signal.signal(signum, interrupt) for signum in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
 class PipeSafeOutput(io.TextIOBase):
     """A terminal stream whose reader may go away: from then on output is dropped and the run goes on."""
 

@@ -15,8 +15,6 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable
-from contextlib import contextmanager
-from collections.abc import Iterator
 
 INTERRUPT_GRACE_S = 15.0  # a stopped run gets this long after Ctrl-C to write its partial report
 _PR_SET_PDEATHSIG = 1
@@ -102,21 +100,3 @@ def _signal_group(child: subprocess.Popen[str], signum: int) -> None:
         os.killpg(child.pid, signum)
     except (ProcessLookupError, PermissionError):
         pass  # already gone (its group with it)
-
-
-@contextmanager
-def stop_signals_interrupt() -> Iterator[None]:
-    """SIGTERM and SIGHUP stop a round the way Ctrl-C does (KeyboardInterrupt in the main thread)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt(signal.Signals(signum).name)
-
-    previous = {signum: signal.signal(signum, interrupt) for signum in (signal.SIGTERM, signal.SIGHUP)}
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)

@@ -10,7 +10,7 @@ from conformance.config import ConfigError, RunOptions, check_writable_dir
 from conformance.report.certificate import load_signer
 from conformance.reference.data import DEFAULT_GXD_BOM
 from conformance.rounds.chains import link_chains
-from conformance.rounds.children import stop_signals_interrupt
+from conformance.stopping import stop_signals_interrupt
 from conformance.rounds.execute import run_round
 from conformance.rounds.labels import round_labels
 from conformance.rounds.merge import merge_shards
