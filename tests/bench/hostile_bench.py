@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -173,6 +174,7 @@ def run_scenario(scenario: Scenario, timeout_s: float, fuzz: bool) -> dict[str, 
 
 
 def main() -> int:
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)  # the hostile servers' own noise when the run hangs up
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--timeout", type=float, default=5.0)
     parser.add_argument("--only", action="append", help="run only scenarios whose name contains this")
