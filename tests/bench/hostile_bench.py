@@ -56,14 +56,25 @@ _CHILD = (
 
 
 @dataclass
+class Live:
+    """A running hostile target: where it is, the CA it serves under, the tokens it issued, the client to use."""
+
+    url: str
+    ca_pem: Path | None
+    tokens: list[str]
+    client_id: str = CLIENT_ID
+    client_secret: str = SECRET
+
+
+@dataclass
 class Scenario:
     name: str
     case_id: str  # the case whose outcome shows the scenario was judged
-    target: Callable[[], Any]  # a context manager yielding (base_url, ca_pem or None, issued tokens)
+    target: Callable[[], Any]  # a context manager yielding a Live target
 
 
 @contextmanager
-def _hostile(scenario: str) -> Iterator[tuple[str, Path | None, list[str]]]:
+def _hostile(scenario: str) -> Iterator[Live]:
     from conformance.reference.server import ThreadedServer
     from conformance.reference.tls import make_run_ca
 
@@ -72,27 +83,27 @@ def _hostile(scenario: str) -> Iterator[tuple[str, Path | None, list[str]]]:
         with ThreadedServer(hostile_app(scenario), tls=ca) as server:
             tokens = [SPELLED_TOKEN, json_escaped(SPELLED_TOKEN), lower_percent(SPELLED_TOKEN)] \
                 if scenario == "spelled-token" else [NON_ASCII_TOKEN] if scenario == "non-ascii-token" else []
-            yield server.url, ca.ca_pem, tokens
+            yield Live(server.url, ca.ca_pem, tokens)
     finally:
         ca.remove()
 
 
 @contextmanager
-def _fresh_links() -> Iterator[tuple[str, Path | None, list[str]]]:
+def _fresh_links() -> Iterator[Live]:
     from tests.faults import all_faults
     from tests.harness import faulty_host, issued_tokens
 
     fault = next(f for f in all_faults() if f.name == "page-fresh-link-forever")
     with faulty_host(fault, "2.3") as host:
-        tokens: list[str] = []
-        yield host.url, host.ca.ca_pem, tokens
-        tokens += issued_tokens(host)
+        live = Live(host.url, host.ca.ca_pem, [], host.config.client_id, host.config.client_secret)  # its demo pair
+        yield live
+        live.tokens += issued_tokens(host)
 
 
 @contextmanager
-def _plain(server_type: type[SilentServer], scheme: str) -> Iterator[tuple[str, Path | None, list[str]]]:
+def _plain(server_type: type[SilentServer], scheme: str) -> Iterator[Live]:
     with server_type() as server:
-        yield f"{scheme}://127.0.0.1:{server.port}", None, []
+        yield Live(f"{scheme}://127.0.0.1:{server.port}", None, [])
 
 
 SCENARIOS = [
@@ -157,12 +168,12 @@ def _case_outcome(report_dir: Path, case_id: str) -> str:
 def run_scenario(scenario: Scenario, timeout_s: float, fuzz: bool) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="hostile-bench-") as scratch:
         report_dir, peak_file = Path(scratch) / "report", Path(scratch) / "peak"
-        with scenario.target() as (url, ca_pem, tokens):
-            args = ["run", "--base-url", url, "--client-id", CLIENT_ID, "--timeout", str(timeout_s),
+        with scenario.target() as live:
+            args = ["run", "--base-url", live.url, "--client-id", live.client_id, "--timeout", str(timeout_s),
                     "--report-dir", str(report_dir), "--quiet"]
-            args += ["--ca-cert", str(ca_pem)] if ca_pem else ["--insecure-tls"]
+            args += ["--ca-cert", str(live.ca_pem)] if live.ca_pem else ["--insecure-tls"]
             args += [] if fuzz else ["--no-fuzz"]
-            env = {**os.environ, "PACT_CLIENT_SECRET": SECRET, "PYTHONPATH": str(ROOT)}
+            env = {**os.environ, "PACT_CLIENT_SECRET": live.client_secret, "PYTHONPATH": str(ROOT)}
             started = time.monotonic()
             done = subprocess.run([sys.executable, "-c", _CHILD, str(peak_file), *args], env=env, cwd=scratch,
                                   capture_output=True, text=True, timeout=30 * 60)
@@ -170,7 +181,7 @@ def run_scenario(scenario: Scenario, timeout_s: float, fuzz: bool) -> dict[str, 
         peak_kib = int(peak_file.read_text()) if peak_file.is_file() else 0
         return {"scenario": scenario.name, "wall_s": wall, "peak_mib": peak_kib / 1024, "exit": done.returncode,
                 "case": f"{scenario.case_id} {_case_outcome(report_dir, scenario.case_id)}",
-                "secret_found": _secret_found(report_dir, [SECRET, *tokens])}
+                "secret_found": _secret_found(report_dir, [live.client_secret, *live.tokens])}
 
 
 def main() -> int:
