@@ -6,6 +6,7 @@ import json
 import socket
 import ssl
 import sys
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -20,13 +21,13 @@ from conformance import __version__
 from conformance.baseline import Baseline, compare, load_baseline
 from conformance.config import ConfigError, Settings
 from conformance.evidence import SecretBook
-from conformance.plugin import CONTEXT_KEY, GXD_FOOTPRINTS_FILE, SHARED_GXD_FOOTPRINTS, RunContext
 from conformance.pytest_args import case_args, case_plugins
 from conformance.reference.host import ReferenceHost
 from conformance.report import write_reports
 from conformance.report.labels import case_title, labels_for
 from conformance.results import CaseOutcome, RunResult
 from conformance.report_dir import claim_report_dir
+from conformance.run_context import CONTEXT_KEY, GXD_FOOTPRINTS_FILE, SHARED_GXD_FOOTPRINTS, EngineRun, RunContext
 from conformance.session import TargetSession, ssl_context
 from conformance.stopping import stop_guard
 
@@ -115,11 +116,11 @@ def _point_latest(report_dir: Path) -> None:
         pass  # a file system without symlinks still gets the report itself
 
 
-class _Inject:
+class _Inject(EngineRun):
     """Hands the prepared RunContext to the plugin for this pytest session."""
 
     def __init__(self, context: RunContext) -> None:
-        self.context = context
+        super().__init__(context)
         self.os_error: OSError | None = None
 
     def pytest_configure(self, config: pytest.Config) -> None:
@@ -150,24 +151,55 @@ def _progress(out: TextIO, lang: str) -> Any:
     return show
 
 
-def run(settings: Settings, *, out: TextIO = sys.stdout) -> RunOutput:
-    """Run every selected case against the target and write all reports."""
-    started = datetime.now(timezone.utc)
+@dataclass
+class Prepared:
+    """A run about to start: its settings, the open target session, the secrets to scrub, the baseline."""
+
+    settings: Settings
+    context: RunContext
+    secrets: SecretBook
+    baseline: Baseline | None
+    report_dir: Path
+
+
+def prepare(settings: Settings) -> Prepared:
+    """Read the baseline and open the target session (starting the embedded host when no target is given)."""
     baseline = load_baseline(settings.options.baseline) if settings.options.baseline else None
     secrets = SecretBook()
     context = open_context(settings, secrets)
+    return Prepared(settings, context, secrets, baseline, settings.options.report_dir or default_report_dir())
+
+
+def preflight(prepared: Prepared, warn: Callable[[str], None]) -> None:
+    """Raise TargetUnreachable when nothing answers; a TLS problem is a warning and a note of the report."""
+    target, options = prepared.context.session.target, prepared.settings.options
+    for url in sorted({target.base_url, target.auth_url}):
+        check_reachable(url, options.timeout_s)
+        problem = tls_problem(url, ssl_context(target), options.timeout_s)
+        if problem:
+            prepared.context.notes.append(problem)
+            warn(f"WARNING: {problem}")
+
+
+def close_notes(prepared: Prepared, interrupted: bool, reason: str | None) -> None:
+    """The notes only the end of the cases knows: an auth fallback, an interruption."""
+    context = prepared.context
+    if context.session.auth.fallback_note:
+        context.notes.append(context.session.auth.fallback_note)
+    if interrupted:
+        why = f" ({reason})" if reason else ""
+        context.notes.append(f"run interrupted{why}: the report holds the cases that finished before it")
+
+
+def run(settings: Settings, *, out: TextIO = sys.stdout) -> RunOutput:
+    """Run every selected case against the target and write all reports."""
+    prepared = prepare(settings)
+    context, report_dir = prepared.context, prepared.report_dir
     target = context.session.target
-    report_dir = settings.options.report_dir or default_report_dir()
     with ExitStack() as held:
         try:
             stops = held.enter_context(stop_guard(settings.options.run_timeout_s))
-            run_notes: list[str] = []
-            for url in sorted({target.base_url, target.auth_url}):
-                check_reachable(url, settings.options.timeout_s)
-                problem = tls_problem(url, ssl_context(target), settings.options.timeout_s)
-                if problem:
-                    run_notes.append(problem)
-                    print(f"WARNING: {problem}", file=out)
+            preflight(prepared, lambda line: print(line, file=out))
             held.enter_context(claim_report_dir(report_dir, overwrite=settings.options.overwrite))
             if not settings.options.quiet:
                 context.on_outcome = _progress(out, settings.options.lang)
@@ -187,29 +219,25 @@ def run(settings: Settings, *, out: TextIO = sys.stdout) -> RunOutput:
                 exc.filename = exc.filename or str(report_dir)  # the one line names where the partial reports are
                 raise
             stops.finishing()
-            if context.session.auth.fallback_note:
-                run_notes.append(context.session.auth.fallback_note)
         finally:
             context.close()
         if code == pytest.ExitCode.NO_TESTS_COLLECTED or (code == 0 and not context.outcomes):
             raise ConfigError(f"no case matches the selection {settings.options.select!r}" if settings.options.select
                               else "no conformance case applies to this spec version and profile")
         interrupted = code == pytest.ExitCode.INTERRUPTED or stops.reason is not None
-        if interrupted:
-            why = f" ({stops.reason})" if stops.reason else ""
-            run_notes.append(f"run interrupted{why}: the report holds the cases that finished before it")
-        elif code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        if not interrupted and code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
             raise RunError(f"the case runner stopped abnormally (pytest exit code {int(code)})")
-        output = _report(settings, context, secrets, report_dir, started, run_notes, interrupted, baseline)
+        close_notes(prepared, interrupted, stops.reason)
+        output = write_run(prepared, result_of(prepared, interrupted))
         output.stopped = stops.reason
         return output
 
 
-def _report(settings: Settings, context: RunContext, secrets: SecretBook, report_dir: Path, started: datetime,
-            run_notes: list[str], interrupted: bool, baseline: Baseline | None) -> RunOutput:
-    """The RunResult of the finished (or interrupted) cases, written to every report format."""
+def result_of(prepared: Prepared, interrupted: bool, selection: str | None = None) -> RunResult:
+    """The RunResult of the finished (or interrupted) cases."""
+    settings, context = prepared.settings, prepared.context
     target = context.session.target
-    result = RunResult(
+    return RunResult(
         tool_version=__version__,
         target={
             "base_url": "embedded reference host" if target.embedded else target.base_url,
@@ -221,24 +249,57 @@ def _report(settings: Settings, context: RunContext, secrets: SecretBook, report
         },
         spec=target.spec,
         profiles=sorted(target.profiles),
-        started_at=started.isoformat().replace("+00:00", "Z"),
+        started_at=context.started.isoformat().replace("+00:00", "Z"),
         finished_at=datetime.now(timezone.utc).isoformat().replace("+00:00", "Z"),
         cases=context.outcomes,
         run_id=context.run_id,
         insecure_tls=target.insecure_tls,
-        selection=settings.options.select,
-        notes=run_notes,
+        selection=selection if selection is not None else settings.options.select,
+        notes=list(context.notes),
         interrupted=interrupted,
-        baseline=compare(context.outcomes, baseline) if baseline else None,
+        baseline=compare(context.outcomes, prepared.baseline) if prepared.baseline else None,
     )
-    chain_footprints = context.shared.get(SHARED_GXD_FOOTPRINTS)
+
+
+def write_run(prepared: Prepared, result: RunResult) -> RunOutput:
+    """Every report format of the result, in the run's report folder."""
+    report_dir, settings = prepared.report_dir, prepared.settings
+    chain_footprints = prepared.context.shared.get(SHARED_GXD_FOOTPRINTS)
     if isinstance(chain_footprints, list):  # written before write_reports, whose secret scrub covers every file
+        report_dir.mkdir(parents=True, exist_ok=True)
         (report_dir / GXD_FOOTPRINTS_FILE).write_text(json.dumps(chain_footprints, ensure_ascii=False), encoding="utf-8")
     try:
-        write_reports(result, report_dir, secrets, lang=settings.options.lang)
+        write_reports(result, report_dir, prepared.secrets, lang=settings.options.lang)
     except OSError as exc:
         exc.filename = exc.filename or str(report_dir)
         raise
     if settings.options.report_dir is None:
         _point_latest(report_dir)
     return RunOutput(result, report_dir)
+
+
+def exit_code(result: RunResult, fail_on: str) -> int:
+    """1 when the run fails its gate, else 0. `regression` lets a gradually adopting team pass with known
+    failures, never with new mandatory ones."""
+    if fail_on == "regression":
+        failed = result.interrupted or (result.baseline is not None and result.baseline.regression)
+    else:
+        failed = result.verdict.value != "conformant"
+    return 1 if failed else 0
+
+
+def summary_lines(result: RunResult, lang: str, report_dir: Path | None) -> list[str]:
+    """The lines a run ends with, for `run` and plain pytest alike: verdict, parts, baseline changes, reports."""
+    labels = labels_for(lang)
+    summary = result.summary()
+    verdict = result.verdict.value if lang == "en" else labels[result.verdict.value]
+    lines = [labels["cli_summary"].format(verdict=verdict, warnings=summary["warnings"], **summary["mandatory"])]
+    if len(result.profile_verdicts()) > 1:
+        lines.append("  " + ", ".join(f"{labels.get(k, k)}: {labels[v.value]}" for k, v in result.profile_verdicts().items()))
+    if result.baseline is not None:
+        changes = {name: len(ids) for name, ids in result.baseline.groups().items()}
+        lines.append(labels["cli_baseline"].format(path=result.baseline.path, **changes,
+                                                   new_mandatory_failures=len(result.baseline.new_mandatory_failures)))
+    if report_dir is not None:
+        lines.append(labels["cli_reports"].format(path=report_dir / "report.html"))
+    return lines
