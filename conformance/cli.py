@@ -18,16 +18,13 @@ import sys
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+from typing import Any, NoReturn, TextIO
 
 from conformance import __version__
 from conformance.run_flags import _path, add_run_flags
 from conformance.usage import ConfigError
 from conformance.stopping import PipeSafeOutput
 from conformance.versions import DEFAULT_SPEC, SPEC_VERSIONS
-
-if TYPE_CHECKING:
-    from conformance.config import Settings
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
 DEFAULT_ROUNDS_DB = Path("reports") / "rounds.db"
@@ -134,7 +131,6 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         for warning in settings.warnings:
             print(f"pact-conformance: warning: {warning}", file=err)
         check_writable_dir(settings.options.report_dir or Path("reports"), "--report-dir")
-        _check_openapi(settings)
         output = run(settings, out=out)
     except ConfigError as exc:
         return _die(str(exc), EXIT_USAGE, err)
@@ -148,25 +144,6 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for line in summary_lines(result, settings.options.lang, output.report_dir):
         print(line, file=out)
     return exit_code(result, settings.options.fail_on)
-
-
-def _check_openapi(settings: Settings) -> None:
-    """A --openapi file that cannot be fuzzed with is a usage error before the run, not "not run" cases in it."""
-    if settings.options.openapi is None or settings.options.no_fuzz:
-        return
-    from conformance.fuzz import FuzzSetupError, load_schema
-
-    path = settings.options.openapi
-    try:
-        schema = load_schema(settings.target.spec if settings.target else settings.spec, path)
-    except FuzzSetupError as exc:
-        raise ConfigError(str(exc)) from None
-    try:  # the document is checked lazily, when its operations are read
-        for _ in schema.get_all_operations():
-            pass
-    except Exception as exc:  # noqa: BLE001 - whatever stops reading the operations makes the file unusable
-        detail = " ".join(str(exc).split())[:300]
-        raise ConfigError(f"{path} cannot be used for fuzzing: {detail}") from None
 
 
 def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

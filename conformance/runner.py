@@ -163,11 +163,32 @@ class Prepared:
 
 
 def prepare(settings: Settings) -> Prepared:
-    """Read the baseline and open the target session (starting the embedded host when no target is given)."""
+    """Check the --openapi file, read the baseline and open the target session (starting the embedded host
+    when no target is given)."""
+    check_openapi(settings)
     baseline = load_baseline(settings.options.baseline) if settings.options.baseline else None
     secrets = SecretBook()
     context = open_context(settings, secrets)
     return Prepared(settings, context, secrets, baseline, settings.options.report_dir or default_report_dir())
+
+
+def check_openapi(settings: Settings) -> None:
+    """A --openapi file that cannot be fuzzed with is a usage error before the run, not "not run" cases in it."""
+    if settings.options.openapi is None or settings.options.no_fuzz:
+        return
+    from conformance.fuzz import FuzzSetupError, load_schema
+
+    path = settings.options.openapi
+    try:
+        schema = load_schema(settings.target.spec if settings.target else settings.spec, path)
+    except FuzzSetupError as exc:
+        raise ConfigError(str(exc)) from None
+    try:  # the document is checked lazily, when its operations are read
+        for _ in schema.get_all_operations():
+            pass
+    except Exception as exc:  # noqa: BLE001 - whatever stops reading the operations makes the file unusable
+        detail = " ".join(str(exc).split())[:300]
+        raise ConfigError(f"{path} cannot be used for fuzzing: {detail}") from None
 
 
 def preflight(prepared: Prepared, warn: Callable[[str], None]) -> None:

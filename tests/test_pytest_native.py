@@ -166,3 +166,12 @@ def test_a_pact_option_in_the_checkout_collects_only_the_cases() -> None:
     done = _pytest(["--pact-spec", "2.3", "--pact-no-fuzz", "--collect-only", "-q"], REPO)
     ids = [line for line in done.stdout.splitlines() if "::" in line]
     assert ids and all(line.startswith("cases/") and line.endswith("]") for line in ids), done.stdout[-2000:]
+
+
+def test_the_plugin_refuses_an_unusable_openapi_file_as_run_does(tmp_path: Path) -> None:
+    """The same preparation: a --pact-openapi file that cannot be fuzzed with stops pytest before any case."""
+    document = tmp_path / "bad.yaml"
+    document.write_text("not: [an openapi", encoding="utf-8")
+    done = _pytest([str(REPO / "cases"), "-k", "FUZZ-NO-SERVER-ERROR", "--pact-openapi", str(document)], tmp_path)
+    assert done.returncode == pytest.ExitCode.USAGE_ERROR
+    assert "cannot be loaded for fuzzing" in done.stderr and " passed" not in done.stdout
