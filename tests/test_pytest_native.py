@@ -126,7 +126,8 @@ def test_xdist_gives_the_serial_verdict_reports_and_exit_code(host_kind: str, tm
 
 
 def test_an_incomplete_run_under_xdist_exits_1(tmp_path: Path) -> None:
-    done = _pytest(["cases", "-k", "LIST-OK or FUZZ-NO-SERVER-ERROR", "--pact-no-fuzz", "-n", "2", "-q"], REPO)
+    done = _pytest(["cases", "-k", "LIST-OK or FUZZ-NO-SERVER-ERROR", "--pact-no-fuzz", "-n", "2", "-q",
+                    "-o", f"cache_dir={tmp_path / 'cache'}"], REPO)  # not the checkout's own cache
     assert done.returncode == 1, done.stdout[-3000:]
     assert "Verdict: incomplete" in done.stdout
 
@@ -163,7 +164,7 @@ def test_last_failed_and_failed_first_work(tmp_path: Path, broken_host: Referenc
 
 
 def test_a_pact_option_in_the_checkout_collects_only_the_cases() -> None:
-    done = _pytest(["--pact-spec", "2.3", "--pact-no-fuzz", "--collect-only", "-q"], REPO)
+    done = _pytest(["--pact-spec", "2.3", "--pact-no-fuzz", "--collect-only", "-q", "-p", "no:cacheprovider"], REPO)
     ids = [line for line in done.stdout.splitlines() if "::" in line]
     assert ids and all(line.startswith("cases/") and line.endswith("]") for line in ids), done.stdout[-2000:]
 
@@ -175,3 +176,13 @@ def test_the_plugin_refuses_an_unusable_openapi_file_as_run_does(tmp_path: Path)
     done = _pytest([str(REPO / "cases"), "-k", "FUZZ-NO-SERVER-ERROR", "--pact-openapi", str(document)], tmp_path)
     assert done.returncode == pytest.ExitCode.USAGE_ERROR
     assert "cannot be loaded for fuzzing" in done.stderr and " passed" not in done.stdout
+
+
+def test_the_project_keeps_pytest_cache_on_in_a_git_ignored_folder() -> None:
+    """--lf and --ff need the cache provider; its folder must not dirty the checkout."""
+    import tomllib
+
+    options = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["pytest"]["ini_options"]
+    assert "cacheprovider" not in options.get("addopts", "")
+    ignored = subprocess.run(["git", "check-ignore", "-q", options.get("cache_dir", ".pytest_cache") + "/v"], cwd=REPO)
+    assert ignored.returncode == 0
