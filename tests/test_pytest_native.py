@@ -143,7 +143,7 @@ def test_plain_pytest_writes_the_reports_run_writes(tmp_path: Path) -> None:
     assert _files(tmp_path / "cli") == _files(tmp_path / "plain")
     assert _same_findings(tmp_path / "cli") == _same_findings(tmp_path / "plain")
     assert list((tmp_path / "plain" / "allure-results").glob("*-result.json"))
-    # --pyargs from outside a checkout, case ids in the node ids and in pytest's own JUnit names
+    # --pyargs from a folder outside the checkout (this editable install); case ids in node ids and JUnit names
     assert "::test_list_footprints[LIST-OK] PASSED" in done.stdout
     names = {case.get("name") for case in ET.parse(tmp_path / "pytest-junit.xml").iter("testcase")}
     assert names == {"test_list_footprints[LIST-OK]", "test_get_footprint[GET-OK]"}
@@ -186,3 +186,32 @@ def test_the_project_keeps_pytest_cache_on_in_a_git_ignored_folder() -> None:
     assert "cacheprovider" not in options.get("addopts", "")
     ignored = subprocess.run(["git", "check-ignore", "-q", options.get("cache_dir", ".pytest_cache") + "/v"], cwd=REPO)
     assert ignored.returncode == 0
+
+
+@pytest.fixture(scope="module")
+def installed_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project built into a wheel (from a copy of its files, so the checkout stays clean) and installed,
+    without its dependencies (this venv has them), into a folder of its own."""
+    root = tmp_path_factory.mktemp("wheel")
+    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=REPO, capture_output=True, text=True,
+                           check=True).stdout.split("\n")
+    for name in filter(None, files):
+        if (REPO / name).is_file():
+            (root / "src" / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / "src" / name).write_bytes((REPO / name).read_bytes())
+    pip = [sys.executable, "-m", "pip", "--quiet", "--disable-pip-version-check"]
+    subprocess.run([*pip, "wheel", "--no-deps", "-w", str(root / "dist"), str(root / "src")], check=True, timeout=600)
+    wheel = next((root / "dist").glob("*.whl"))
+    subprocess.run([*pip, "install", "--no-deps", "--target", str(root / "site"), str(wheel)], check=True, timeout=600)
+    return root / "site"
+
+
+def test_pyargs_cases_runs_the_installed_package_outside_a_checkout(installed_copy: Path, tmp_path: Path) -> None:
+    (tmp_path / "where_cases.py").write_text("def pytest_report_header(config):\n    import cases\n"
+                                             "    return f'cases from {cases.__file__}'\n", encoding="utf-8")
+    done = _pytest(["--pyargs", "cases", "-k", FEW, "--pact-no-fuzz", "-p", "where_cases", "-p", "no:cacheprovider",
+                    "--pact-report-dir", str(tmp_path / "r")], tmp_path,
+                   {"PYTHONPATH": f"{installed_copy}{os.pathsep}{tmp_path}"})
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert f"cases from {installed_copy / 'cases' / '__init__.py'}" in done.stdout
+    assert _cases(tmp_path / "r") == {"GET-OK": "passed", "LIST-OK": "passed"}  # footprints from the wheel's fixtures
