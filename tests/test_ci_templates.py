@@ -4,6 +4,8 @@ The in-job pattern: the service under test starts in the job (the reference host
 serve` stands in for it, or a faulty host in its place), the harness's events host listens on loopback over
 HTTPS with --listen, and the service trusts the CA file `pact-conformance listen-ca` prints. A conformant host
 must end the job green with a report folder; a faulty one red, with the report steps still succeeding.
+The install step runs too: it builds the suite's wheel from a copy of this checkout and installs it into the
+job's own venv. Only fetching the suite's sources (actions/checkout, git clone) is left to the copy.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import signal
 import socket
 import subprocess
 import sys
+import sysconfig
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +30,7 @@ import yaml
 from conformance import __version__
 from conformance.cli import _parser  # the templates must use options the CLI accepts
 from conformance.versions import SPEC_VERSIONS
+from tests.harness import copy_sources
 
 REPO = Path(__file__).resolve().parents[1]
 TEMPLATES = ("github-actions.yml", "gitlab-ci.yml")
@@ -51,18 +55,24 @@ def _is_install(line: str) -> bool:
     return "pip install" in line or "git clone" in line
 
 
+def _is_fetch(line: str) -> bool:
+    """Getting the suite's sources from its repository: the test provides them as that checkout instead."""
+    return "git clone" in line
+
+
 def _steps(name: str) -> tuple[list[Step], dict[str, str], list[str]]:
-    """The template's shell steps, the variables it names, and its install lines (run apart: see below)."""
+    """The template's shell steps (without fetching the suite's sources), the variables it names, and its
+    install lines."""
     document = _load(name)
     if name == "github-actions.yml":
         job = document["jobs"]["conformance"]
         steps = [Step(s.get("name", ""), s["run"], s.get("if") == "always()") for s in job["steps"] if "run" in s]
         installs = [s.script for s in steps if _is_install(s.script)]
-        return [s for s in steps if not _is_install(s.script)], dict(job["env"]), installs
+        return steps, dict(job["env"]), installs
     job = document["pact-conformance"]
     main = [*job["before_script"], *job["script"]]  # one shell session in GitLab: a background service lives on
     installs = [line for line in main if _is_install(line)]
-    steps = [Step("before_script + script", "\n".join(line for line in main if not _is_install(line)), False)]
+    steps = [Step("before_script + script", "\n".join(line for line in main if not _is_fetch(line)), False)]
     steps += [Step("after_script", line, True) for line in job["after_script"]]
     return steps, dict(job["variables"]), installs
 
@@ -80,18 +90,38 @@ class Job:
     work: Path
 
 
+def _job_python(work: Path) -> Path:
+    """The job's own Python: a fresh venv that sees this venv's packages (the suite's dependencies, so
+    nothing is downloaded for them) but not its editable install of the suite, which the job installs."""
+    venv = work / ".venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    where = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+    inner = subprocess.run([str(venv / "bin" / "python"), "-c", where], capture_output=True, text=True,
+                           check=True).stdout.strip()
+    Path(inner, "suite-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
+    return venv / "bin"
+
+
 def _run_job(name: str, work: Path, *, faulty: bool = False, only_always: bool = False) -> Job:
-    """Run the steps as the CI would: stop at the first failure, except for the steps that always run."""
+    """Run the steps as the CI would: stop at the first failure, except for the steps that always run.
+
+    The suite's checkout is a copy of this project's files; the install step builds its wheel and installs
+    it into the job's own venv, whose `pact-conformance` every later step runs, as the CI would.
+    """
     steps, variables, _ = _steps(name)
+    bin_dir = Path(sys.executable).parent
+    if not only_always:
+        copy_sources(REPO, work / SUITE_CHECKOUT)
+        bin_dir = _job_python(work)
     service, listen = _free_port(), _free_port()
     env = {**os.environ, **{k: str(v) for k, v in variables.items()}, **DEMO,
            "PACT_SERVICE_PORT": str(service), "PACT_BASE_URL": f"https://127.0.0.1:{service}",
            "PACT_LISTEN": f"127.0.0.1:{listen}", "PACT_FUZZ_BUDGET": "2",
            "XDG_CACHE_HOME": str(work / ".cache"), "GITHUB_STEP_SUMMARY": str(work / "step-summary.md"),
-           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
-    env.pop("PACT_CALLBACK_CLIENT_SECRET", None)
-    if faulty:
-        env["PYTHONPATH"] = str(REPO)
+           "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    for variable in ("PACT_CALLBACK_CLIENT_SECRET", "PYTHONPATH", "VIRTUAL_ENV"):
+        env.pop(variable, None)
+    faulty_service = f"env PYTHONPATH={shlex.quote(str(REPO))} python -m tests.ci_faulty_host serve"
     code, results, started = 0, {}, []
     try:
         for step in steps:
@@ -99,9 +129,10 @@ def _run_job(name: str, work: Path, *, faulty: bool = False, only_always: bool =
                 continue
             script = step.script
             if faulty:
-                script = script.replace("pact-conformance serve", f"{shlex.quote(sys.executable)} -m tests.ci_faulty_host serve")
+                script = script.replace("pact-conformance serve", faulty_service)
             process = subprocess.Popen(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script], cwd=work,
-                                       env=env, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                                       env=env, start_new_session=True, stdout=subprocess.PIPE,
+                                       stderr=subprocess.STDOUT)
             started.append(process.pid)
             output, _ = process.communicate(timeout=STEP_TIMEOUT_S)
             (work / f"step-{len(started)}.log").write_bytes(output)
@@ -135,6 +166,7 @@ def test_the_in_job_template_goes_green_on_a_conformant_host(name: str, tmp_path
     events = [case for case in report["cases"] if case["id"].startswith("EVT") and case["mandatory"]]
     assert events and all(case["outcome"] == "passed" for case in events)  # the callbacks reached --listen
     assert (tmp_path / "conformance-report" / "junit.xml").is_file()
+    assert (tmp_path / ".venv" / "bin" / "pact-conformance").is_file()  # the job ran the wheel it built
     if name == "github-actions.yml":
         assert "conformant" in (tmp_path / "step-summary.md").read_text(encoding="utf-8")
 
@@ -160,7 +192,7 @@ def test_the_report_steps_succeed_without_a_report(name: str, tmp_path: Path) ->
 @pytest.mark.parametrize("name", TEMPLATES)
 def test_the_template_installs_a_wheel_built_in_the_job(name: str) -> None:
     """Never a tag or release that does not exist: the suite's checkout, built in the job (or, in the comment,
-    a published version)."""
+    a published version). The jobs above run this install."""
     _, _, installs = _steps(name)
     assert any(line.strip().endswith(f"pip install {SUITE_CHECKOUT}") for line in installs), installs
     text = (REPO / "docs" / "ci" / name).read_text(encoding="utf-8")

@@ -24,7 +24,7 @@ from conformance.config import RunOptions, Target, build_settings
 from conformance.reference.host import ReferenceHost
 from conformance.run_flags import run_flag_dests
 from tests.faults.listing import FAULTS
-from tests.harness import faulty_host
+from tests.harness import copy_sources, faulty_host
 
 REPO = Path(__file__).resolve().parents[1]
 KILLS_LIST_OK = next(fault for fault in FAULTS if fault.name == "list-content-type-text")
@@ -193,12 +193,7 @@ def installed_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The project built into a wheel (from a copy of its files, so the checkout stays clean) and installed,
     without its dependencies (this venv has them), into a folder of its own."""
     root = tmp_path_factory.mktemp("wheel")
-    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=REPO, capture_output=True, text=True,
-                           check=True).stdout.split("\n")
-    for name in filter(None, files):
-        if (REPO / name).is_file():
-            (root / "src" / name).parent.mkdir(parents=True, exist_ok=True)
-            (root / "src" / name).write_bytes((REPO / name).read_bytes())
+    copy_sources(REPO, root / "src")
     pip = [sys.executable, "-m", "pip", "--quiet", "--disable-pip-version-check"]
     subprocess.run([*pip, "wheel", "--no-deps", "-w", str(root / "dist"), str(root / "src")], check=True, timeout=600)
     wheel = next((root / "dist").glob("*.whl"))
