@@ -361,8 +361,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     stops = config.stash[STOPS_KEY]
     stops.finishing()
-    interrupted = exitstatus == pytest.ExitCode.INTERRUPTED or stops.reason is not None
-    close_notes(prepared, interrupted, stops.reason)
+    stopped_early = session.shouldfail or session.shouldstop  # -x / --maxfail: the cases after it never ran
+    reason = stops.reason or (str(stopped_early) if stopped_early else None)
+    interrupted = exitstatus == pytest.ExitCode.INTERRUPTED or reason is not None
+    close_notes(prepared, interrupted, reason)
     result = result_of(prepared, interrupted, selection=_selection_words(config, prepared.settings))
     config.stash[RESULT_KEY] = result
     if prepared.settings.options.report_dir is not None:

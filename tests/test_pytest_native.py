@@ -23,6 +23,7 @@ from conformance.cli import _parser
 from conformance.config import RunOptions, Target, build_settings
 from conformance.reference.host import ReferenceHost
 from conformance.run_flags import run_flag_dests
+from tests.faults.get import FAULTS as GET_FAULTS
 from tests.faults.listing import FAULTS
 from tests.harness import copy_sources, faulty_host
 
@@ -210,3 +211,16 @@ def test_pyargs_cases_runs_the_installed_package_outside_a_checkout(installed_co
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert f"cases from {installed_copy / 'cases' / '__init__.py'}" in done.stdout
     assert _cases(tmp_path / "r") == {"GET-OK": "passed", "LIST-OK": "passed"}  # footprints from the wheel's fixtures
+
+
+def test_a_run_stopped_by_maxfail_is_incomplete_not_conformant(tmp_path: Path) -> None:
+    """-x after an optional failure leaves mandatory cases unrun: never exit 0."""
+    fault = next(f for f in GET_FAULTS if f.name == "get-malformed-id-server-error")  # GET-MALFORMED-ID: optional
+    with faulty_host(fault, "2.3") as host:
+        args, env = _against(host)
+        done = _pytest([*args, str(REPO / "cases"), "-k", "GET-MALFORMED-ID or LIST-OK", "--pact-no-fuzz", "-x",
+                        "-p", "no:cacheprovider", "--pact-report-dir", str(tmp_path / "r")], tmp_path, env)
+    assert done.returncode == 1, done.stdout[-3000:]
+    assert "Verdict: incomplete" in done.stdout
+    report = json.loads((tmp_path / "r" / "report.json").read_text(encoding="utf-8"))
+    assert report["interrupted"] and "LIST-OK" not in _cases(tmp_path / "r")
