@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from conformance.listener import Callback, open_callback
-from conformance.plugin import RunContext
+from conformance.run_context import RunContext
 
 
 @pytest.fixture(scope="session")

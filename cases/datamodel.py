@@ -16,7 +16,7 @@ from typing import Any
 from conformance.catalog import case
 from conformance.client import BadBody
 from conformance.expect import fail
-from conformance.plugin import RunContext
+from conformance.run_context import RunContext
 from conformance.rules import check_footprint, findings_by_area
 from conformance.rules.finding import Finding, Severity
 from conformance.rules.registry import all_rules

@@ -22,7 +22,7 @@ from conformance.client import TargetError
 from conformance.evidence import EvidenceLog, Exchange
 from conformance.expect import fail
 from conformance.fuzz_options import Check, FuzzSetupError, fuzz_settings
-from conformance.plugin import RunContext
+from conformance.run_context import RunContext
 
 if TYPE_CHECKING:  # conformance.fuzz loads schemathesis and hypothesis: imported only once a stage is made
     from conformance.fuzz import FuzzReport, FuzzStage, Problem

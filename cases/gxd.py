@@ -17,12 +17,12 @@ import pytest
 
 from conformance.catalog import case
 from conformance.expect import fail
-from conformance.plugin import SHARED_GXD_FOOTPRINTS, RunContext
 from conformance.reference.data import DEFAULT_GXD_BOM, FIXTURES_DIR, now_utc
 from conformance.rules import check_footprint
 from conformance.rules.finding import Finding, Severity
 from conformance.rules.gxd.model import gxd_indices
 from conformance.rules.gxd_chain import Bom, load_bom, reconcile, served_part
+from conformance.run_context import SHARED_GXD_FOOTPRINTS, RunContext
 from conformance.session import TargetSession
 
 VERSIONS = "2.3,3.0"

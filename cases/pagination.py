@@ -21,7 +21,7 @@ from conformance import heartbeat
 from conformance.catalog import case
 from conformance.client import Page, Response, iter_pages, same_origin
 from conformance.expect import expect, expect_data_object, expect_status, fail
-from conformance.plugin import RunContext
+from conformance.run_context import RunContext
 from conformance.session import TargetSession
 
 PAGES_WANTED = 4  # a traversal limit is chosen so the dataset spreads over about this many pages

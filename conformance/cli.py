@@ -21,23 +21,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from conformance import __version__
-from conformance.usage import DEFAULT_MAX_PAGES, DEFAULT_RUN_TIMEOUT_S, FAIL_ON_CHOICES, ConfigError
+from conformance.run_flags import _path, add_run_flags
+from conformance.usage import ConfigError
 from conformance.stopping import PipeSafeOutput
 from conformance.versions import DEFAULT_SPEC, SPEC_VERSIONS
 
 if TYPE_CHECKING:
     from conformance.config import Settings
-    from conformance.results import RunResult
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
 DEFAULT_ROUNDS_DB = Path("reports") / "rounds.db"
-
-
-def _path(text: str) -> Path:
-    """A path argument; an empty one is refused (Path("") would quietly mean the current folder)."""
-    if not text.strip():
-        raise argparse.ArgumentTypeError("empty path")
-    return Path(text)
 
 
 def _whole_number(low: int, high: int | None = None) -> Callable[[str], int]:
@@ -68,63 +61,10 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     run = commands.add_parser("run", help="run the conformance cases against a target (default: the embedded reference host)")
-    run.add_argument("--base-url", help="API base URL of the target (https); omit to test the embedded reference host")
-    run.add_argument("--auth-url", help="auth base URL (default: the base URL)")
-    run.add_argument("--client-id", help="client id (or PACT_CLIENT_ID); the secret comes from PACT_CLIENT_SECRET")
-    run.add_argument("--restricted-client-id", help="a second client granted none of the first one's footprints, for the "
-                     "access-management cases (or PACT_RESTRICTED_CLIENT_ID); its secret: PACT_RESTRICTED_CLIENT_SECRET")
-    run.add_argument("--spec", choices=None, help=f"spec version: {', '.join(SPEC_VERSIONS)} (default {DEFAULT_SPEC})")
-    run.add_argument("--profile", action="append", dest="profiles", help="extra profile, e.g. gxd (repeatable)")
-    run.add_argument("--config", help="TOML file with the same settings (flags win)")
-    run.add_argument("--ca-cert", help="PEM file of the CA that signed the target's TLS certificate")
-    run.add_argument("--insecure-tls", action="store_true", default=None, help="do not verify TLS (loudly marked in the report)")
-    run.add_argument("--http-base-url", help="plain-HTTP URL for the HTTPS-only probes (default: base URL with http://)")
-    run.add_argument("--http-auth-url", help="plain-HTTP URL of the auth host for the HTTPS-only probes")
-    run.add_argument("--report-dir", type=_path, help="where to write reports (default reports/<UTC timestamp>/)")
     run.add_argument("-k", dest="select", help="select cases by pytest keyword expression (e.g. 'auth and not oidc')")
-    run.add_argument("--timeout", dest="timeout_s", type=float, help="per-request timeout in seconds (default 10)")
-    run.add_argument("--official-only", action="store_true", default=None, help="run only PACT's official test cases")
-    run.add_argument("--strict", action="store_true", default=None, help="contested rules (prose and OpenAPI "
-                     "disagree) fail instead of warning; the report names them either way")
-    run.add_argument("--callback-url", help="https URL where the target can reach the harness's events host")
-    run.add_argument("--listen", help="HOST:PORT where the harness's events host serves HTTPS (the target's callbacks)")
-    run.add_argument("--listen-cert", type=Path, help="PEM certificate (chain) the events host serves; default: one "
-                     "of a CA kept across runs, whose file is printed for the target to trust")
-    run.add_argument("--listen-key", type=Path, help="PEM private key of --listen-cert")
-    run.add_argument("--listen-plain", action="store_true", default=None,
-                     help="serve plain HTTP on --listen, behind your TLS-terminating --callback-url")
-    run.add_argument("--callback-client-id", help="the one client id the events host accepts (secret: "
-                     "PACT_CALLBACK_CLIENT_SECRET); default: ours and the official tool's well-known pairs")
-    run.add_argument("--event-timeout", dest="event_timeout_s", type=float, help="seconds to wait for an event callback (default 60)")
-    run.add_argument("--lang", choices=("en", "ja"), help="language of the HTML report and summary")
-    run.add_argument("--quiet", action="store_true", default=None, help="print only the verdict line")
-    run.add_argument("--expired-token", help="an expired access token of the target, to test expiry (prefer the "
-                     "environment variable PACT_EXPIRED_TOKEN: command lines are visible to other users)")
-    run.add_argument("--same-origin-token-endpoint", action="store_true", default=None, help="never send the client "
-                     "credentials to a discovered token_endpoint on another origin than the auth URL")
-    run.add_argument("--max-pages", type=int, help=f"stop a pagination walk after this many pages (default {DEFAULT_MAX_PAGES})")
-    run.add_argument("--run-timeout", dest="run_timeout_s", type=float, help="end the run after this many seconds as "
-                     f"interrupted, with a partial report (default {DEFAULT_RUN_TIMEOUT_S:g})")
-    run.add_argument("--overwrite", action="store_true", default=None,
-                     help="write into a --report-dir that already holds a report")
-    run.add_argument("--link-wait", dest="link_wait_s", type=float, help="check that a pagination link still works "
-                     "after this many seconds (PAGE-11 asks for 180 s: use 170); off by default as it adds the wait")
-    run.add_argument("--seed", dest="fuzz_seed", type=int, help="fuzzing seed (default: derived from the run id, printed)")
-    run.add_argument("--fuzz-budget", type=int, help="fuzzing examples per operation")
-    run.add_argument("--no-fuzz", action="store_true", default=None, help="skip the fuzzing stage (its cases are not run)")
-    run.add_argument("--openapi", help="fuzz with this OpenAPI description instead of the project's own")
-    run.add_argument("--gxd-bom", help="bill of materials (JSON) linking the GxD supply chain (default: the fixture chain)")
-    run.add_argument("--baseline", type=_path, metavar="REPORT_JSON",
-                     help="a previous run's report.json: report new failures, fixes and other changes")
-    run.add_argument("--certify", action="store_true", default=None, help="certification run: refuses -k, "
-                     "--official-only, --no-fuzz, --insecure-tls and a run without --seed and --fuzz-budget; writes a "
-                     "signed certificate.json")
-    run.add_argument("--signing-key", type=Path, help="Ed25519 private key (PEM) signing the certificate (or "
-                     "PACT_SIGNING_KEY); without one an ephemeral key signs it, marked self-signed")
+    add_run_flags(run.add_argument)
     run.add_argument("--round-id", help=argparse.SUPPRESS)  # set by `round` for its solutions' certificates
     run.add_argument("--roster-digest", help=argparse.SUPPRESS)
-    run.add_argument("--fail-on", choices=FAIL_ON_CHOICES, help="exit 1 when the run is not conformant (default) or only on "
-                     "a regression: a mandatory case fails that did not fail in the --baseline")
 
     serve = commands.add_parser("serve", help="run the embedded reference host alone")
     serve.add_argument("--port", type=_whole_number(0, 65535), default=0, help="port on 127.0.0.1 (default: any free port)")
@@ -190,9 +130,7 @@ def _die(message: str, code: int, err: TextIO) -> int:
 
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from conformance.config import build_settings, check_writable_dir
-    from conformance.report.labels import labels_for
-    from conformance.report.summary_md import verdict_pair
-    from conformance.runner import RunError, TargetUnreachable, run
+    from conformance.runner import RunError, TargetUnreachable, exit_code, run, summary_lines
 
     if not gc.get_freeze_count():  # once: the modules just imported live as long as the process, so full
         gc.freeze()                 # collections need not walk them again (a fifth of a default run's CPU)
@@ -205,7 +143,6 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         for warning in settings.warnings:
             print(f"pact-conformance: warning: {warning}", file=err)
         check_writable_dir(settings.options.report_dir or Path("reports"), "--report-dir")
-        _check_openapi(settings)
         output = run(settings, out=out)
     except ConfigError as exc:
         return _not_tested(str(exc), EXIT_USAGE, args, settings, err)
@@ -216,50 +153,10 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     result = output.result
     if output.stopped:
         print(f"pact-conformance: run interrupted ({output.stopped}); partial report in {output.report_dir}", file=err)
-    summary = result.summary()
-    labels = labels_for(settings.options.lang)
-    verdict = result.verdict.value if settings.options.lang == "en" else labels[result.verdict.value]
-    print(labels["cli_summary"].format(verdict=verdict, warnings=summary["warnings"],
-                                       **summary["mandatory"]), file=out)
-    print("  " + verdict_pair(result, labels), file=out)
-    blocked = [c for c in result.cases if c.blocked_by]
-    owner = next((c for c in result.cases if blocked and c.spec.id == blocked[0].blocked_by), None)
-    if blocked:  # the one root cause, named once, instead of a failure per case
-        reason = owner.message if owner is not None and owner.message else blocked[0].message
-        print(labels["cli_blocked"].format(n=len(blocked), case=blocked[0].blocked_by, message=reason), file=out)
-    if result.partial_reasons:
-        from conformance.report.scope import scope_texts
-
-        print(f"  {labels['partial_note']}: {'; '.join(scope_texts(result, labels))}", file=out)
-    if len(result.profile_verdicts()) > 1:
-        print("  " + ", ".join(f"{labels.get(k, k)}: {labels[v.value]}" for k, v in result.profile_verdicts().items()),
-              file=out)
-    if result.baseline is not None:
-        changes = {name: len(ids) for name, ids in result.baseline.groups().items()}
-        print(labels["cli_baseline"].format(path=result.baseline.path, **changes,
-                                            new_mandatory_failures=len(result.baseline.new_mandatory_failures)), file=out)
-    print(labels["cli_reports"].format(path=output.report_dir / "report.html"), file=out)
+    for line in summary_lines(result, settings.options.lang, output.report_dir):
+        print(line, file=out)
     _print_certificate(output.report_dir, out)
-    return _exit_code(result, settings.options.fail_on)
-
-
-def _check_openapi(settings: Settings) -> None:
-    """A --openapi file that cannot be fuzzed with is a usage error before the run, not "not run" cases in it."""
-    if settings.options.openapi is None or settings.options.no_fuzz:
-        return
-    from conformance.fuzz import FuzzSetupError, load_schema
-
-    path = settings.options.openapi
-    try:
-        schema = load_schema(settings.target.spec if settings.target else settings.spec, path)
-    except FuzzSetupError as exc:
-        raise ConfigError(str(exc)) from None
-    try:  # the document is checked lazily, when its operations are read
-        for _ in schema.get_all_operations():
-            pass
-    except Exception as exc:  # noqa: BLE001 - whatever stops reading the operations makes the file unusable
-        detail = " ".join(str(exc).split())[:300]
-        raise ConfigError(f"{path} cannot be used for fuzzing: {detail}") from None
+    return exit_code(result, settings.options.fail_on)
 
 
 def _print_certificate(report_dir: Path, out: TextIO) -> None:
@@ -314,17 +211,6 @@ def _not_tested(message: str, code: int, args: argparse.Namespace, settings: Set
     if write_not_tested(report_dir, report, lang=lang, secrets=secrets) and chosen is None:
         _point_latest(report_dir)
     return _die(message, code, err)
-
-
-def _exit_code(result: RunResult, fail_on: str) -> int:
-    """`regression` lets a gradually adopting team pass with known failures, never with new mandatory ones."""
-    if fail_on == "regression":
-        failed = result.interrupted or (result.baseline is not None and result.baseline.regression)
-    elif result.official_only:  # the run holds official cases only: their (predicted) verdict decides
-        failed = result.official_verdict is None or result.official_verdict.value != "conformant"
-    else:
-        failed = result.verdict.value != "conformant"
-    return EXIT_FAIL if failed else EXIT_OK
 
 
 def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

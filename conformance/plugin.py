@@ -1,98 +1,128 @@
 """pytest plugin: options, fixtures, case selection and outcome collection.
 
-Registered through the `pytest11` entry point, so `pytest cases/ --pact-base-url ...`
-works without the CLI. The CLI injects a ready RunContext instead; either way
-the same hooks turn each case's result into a CaseOutcome. The plugin stays
-inert for tests that are not conformance cases.
+Registered through the `pytest11` entry point, so `pytest cases/ --pact-base-url ...` (or `pytest --pyargs
+cases` from an installed package) works without the CLI. Every `run` flag exists here as `--pact-<flag>`
+(conformance/run_flags.py) and goes through the same config.build_settings; the run is prepared, checked and
+reported through the same runner functions, so plain pytest writes the same reports, prints the same verdict
+line and exits by the same gate as `pact-conformance run`. The CLI injects a ready RunContext instead; either
+way the same hooks turn each case's result into a CaseOutcome. The plugin stays inert for other tests.
 """
 
 from __future__ import annotations
 
 import os
-import uuid
-from pathlib import Path
-from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from _pytest.mark import KeywordMatcher  # pytest's own -k semantics, kept for names that are not case ids
 from _pytest.mark.expression import Expression
 
 from conformance.auth import AuthError, CredentialsWithheld
-from conformance.catalog import CaseSpec, selected_by, spec_of
+from conformance.catalog import MARKER, CaseSpec, selected_by, spec_of
 from conformance.client import BadBody, TargetError, UnusableData
-from conformance.config import ConfigError, RunOptions, build_settings
+from conformance.config import ConfigError, Settings, build_settings, check_writable_dir
 from conformance.evidence import SecretBook
 from conformance.expect import CaseFailure
-from conformance.results import CaseOutcome, Outcome, verdict_of
+from conformance.report_dir import claim_report_dir
+from conformance.results import CaseOutcome, Outcome, RunResult
+from conformance.run_context import CONTEXT_KEY, GXD_FOOTPRINTS_FILE, SHARED_GXD_FOOTPRINTS, EngineRun, RunContext
+from conformance.run_flags import add_run_flags, run_flag_dests
 from conformance.sanitize import clean
 from conformance.session import TargetSession
+from conformance.stopping import RunStops, stop_guard
 from conformance.versions import VersionInfo
 
-CONTEXT_KEY = pytest.StashKey["RunContext"]()
-# The GxD footprints a run saw (cases/gxd.py fills it); the runner writes them to gxd-footprints.json
-# so that a certification round can link supply-chain tiers served by different solutions.
-SHARED_GXD_FOOTPRINTS = "gxd_footprints"
-GXD_FOOTPRINTS_FILE = "gxd-footprints.json"
+if TYPE_CHECKING:
+    from conformance.runner import Prepared  # noqa: F401 - named in a string annotation
+
+__all__ = ["CONTEXT_KEY", "GXD_FOOTPRINTS_FILE", "SHARED_GXD_FOOTPRINTS", "RunContext"]
+
 CASES_DIR = Path(__file__).resolve().parents[1] / "cases"
 MESSAGE_CHARS = 2000
-
-
-@dataclass
-class RunContext:
-    """A run in progress: the session, what is selected, and the outcomes so far."""
-
-    session: TargetSession
-    spec: str
-    profiles: frozenset[str]
-    options: RunOptions
-    outcomes: list[CaseOutcome] = field(default_factory=list)
-    on_outcome: Callable[[CaseOutcome, int], None] | None = None
-    selected: int = 0
-    standalone: bool = False  # created by the plugin (plain pytest), not by the CLI
-    resources: ExitStack = field(default_factory=ExitStack)
-    shared: dict[str, Any] = field(default_factory=dict)  # per-run state cases share (e.g. the listener)
-    run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])  # also seeds fuzzing when no --seed
-
-    def close(self) -> None:
-        self.session.close()
-        self.resources.close()
-
-    def wants(self, case: CaseSpec) -> bool:
-        if not case.applies_to(self.spec, self.profiles):
-            return False
-        return not (self.options.official_only and case.official is None)
+RUN_DESTS = run_flag_dests()
+SETTINGS_KEY = pytest.StashKey[Settings]()
+HELD_KEY = pytest.StashKey[ExitStack]()  # the report folder's lock, from before configure to unconfigure
+PREPARED_KEY = pytest.StashKey["Prepared"]()
+STOPS_KEY = pytest.StashKey[RunStops]()
+RESULT_KEY = pytest.StashKey[RunResult]()
+ONE_PROCESS_KEY = pytest.StashKey[str]()
+ONE_PROCESS = ("pact-conformance: the cases ran in one process ({given} ignored): they share one target session, "
+               "one events host and the order of their preconditions, and the verdict needs all their outcomes")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("pact", "PACT / GxD conformance (secret from PACT_CLIENT_SECRET)")
-    group.addoption("--pact-base-url", help="base URL of the target; omit to test the embedded reference host")
-    group.addoption("--pact-auth-url", help="auth base URL (default: base URL)")
-    group.addoption("--pact-client-id", help="client id (or PACT_CLIENT_ID)")
-    group.addoption("--pact-spec", help="spec version: 2.0, 2.1, 2.2, 2.3 or 3.0 (default 2.3)")
-    group.addoption("--pact-profile", action="append", help="extra profile, e.g. gxd")
-    group.addoption("--pact-ca-cert", help="PEM file of the CA that signed the target's certificate")
-    group.addoption("--pact-insecure-tls", action="store_true", default=None, help="do not verify TLS (reported)")
-    group.addoption("--pact-timeout", type=float, help="per-request timeout in seconds")
-    group.addoption("--pact-official-only", action="store_true", default=None, help="run only official PACT cases")
-    group.addoption("--pact-seed", type=int, help="fuzzing seed")
-    group.addoption("--pact-fuzz-budget", type=int, help="fuzzing examples per operation")
-    group.addoption("--pact-no-fuzz", action="store_true", default=None, help="skip the fuzzing stage")
-    group.addoption("--pact-openapi", help="OpenAPI description to fuzz with")
-    group.addoption("--pact-expired-token", help="an expired token of the target (or PACT_EXPIRED_TOKEN)")
-    group.addoption("--pact-restricted-client-id", help="a second client granted nothing (secret: PACT_RESTRICTED_CLIENT_SECRET)")
-    group.addoption("--pact-link-wait", type=float, help="seconds a pagination link must still work (PAGE-11)")
-    group.addoption("--pact-callback-url", help="https URL where the target reaches the harness's events host")
-    group.addoption("--pact-listen", help="HOST:PORT where the events host serves HTTPS")
-    group.addoption("--pact-listen-cert", help="PEM certificate the events host serves")
-    group.addoption("--pact-listen-key", help="PEM key of --pact-listen-cert")
-    group.addoption("--pact-listen-plain", action="store_true", default=None, help="events host in plain HTTP")
-    group.addoption("--pact-callback-client-id", help="the one callback client id (secret: PACT_CALLBACK_CLIENT_SECRET)")
-    group.addoption("--pact-strict", action="store_true", default=None, help="contested rules fail")
-    group.addoption("--pact-same-origin-token-endpoint", action="store_true", default=None,
-                    help="never send credentials to a discovered token_endpoint on another origin")
+    group = parser.getgroup("pact", "PACT / GxD conformance: the options of `pact-conformance run` "
+                                    "(secret from PACT_CLIENT_SECRET; -k selects cases as in run)")
+
+    def add(flag: str, **kwargs: Any) -> None:
+        dest = kwargs.pop("dest", None) or flag.lstrip("-").replace("-", "_")
+        group.addoption("--pact-" + flag.lstrip("-"), dest="pact_" + dest, **kwargs)
+
+    add_run_flags(add)
+
+
+def _engine_run(config: pytest.Config) -> EngineRun | None:
+    return next((p for p in config.pluginmanager.get_plugins() if isinstance(p, EngineRun)), None)
+
+
+def _names_cases(config: pytest.Config) -> bool:
+    """The command line names the cases: a path in cases/, or `--pyargs cases`."""
+    for arg in config.args:
+        name = arg.split("::")[0]
+        if config.option.pyargs and (name == "cases" or name.startswith("cases.")):
+            return True
+        path = (config.invocation_params.dir / name).resolve()
+        if path == CASES_DIR or CASES_DIR in path.parents:
+            return True
+    return False
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """Before configure, for a plain-pytest conformance run: its settings, only its cases, one process, and
+    its report folder claimed (before allure cleans allure-results in it)."""
+    if _engine_run(config) is not None:
+        return
+    values = {dest: config.getoption("pact_" + dest) for dest in RUN_DESTS}
+    given = any(value is not None for value in values.values())
+    if not given and not _names_cases(config):
+        return
+    if config.args_source is not pytest.Config.ArgsSource.ARGS:
+        config.args = [str(CASES_DIR)]  # not testpaths: in a checkout that is the project's own tests
+    values["select"] = config.option.keyword.strip() or None
+    try:
+        settings = build_settings(values, os.environ)
+        held = ExitStack()
+        if settings.options.report_dir is not None:
+            check_writable_dir(settings.options.report_dir, "--pact-report-dir")
+            held.enter_context(claim_report_dir(settings.options.report_dir, overwrite=settings.options.overwrite))
+    except ConfigError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    config.stash[SETTINGS_KEY] = settings
+    config.stash[HELD_KEY] = held
+    _one_process(config)
+    _allure_into(config, settings)
+
+
+def _one_process(config: pytest.Config) -> None:
+    """pytest-xdist would run the cases in several processes, each with its own session, events host and
+    partial outcomes: the cases run in this process instead, and the terminal summary says so."""
+    option = config.option
+    numprocesses, dist = getattr(option, "numprocesses", None), getattr(option, "dist", "no")
+    if not numprocesses and dist == "no":
+        return
+    config.stash[ONE_PROCESS_KEY] = ONE_PROCESS.format(given=f"-n {numprocesses}" if numprocesses else f"--dist {dist}")
+    option.numprocesses, option.dist, option.tx = 0, "no", []
+
+
+def _allure_into(config: pytest.Config, settings: Settings) -> None:
+    """allure results in the report folder, as `run` writes them, unless --alluredir says otherwise."""
+    report_dir = settings.options.report_dir
+    if report_dir is not None and hasattr(config.option, "allure_report_dir") and not config.option.allure_report_dir:
+        config.option.allure_report_dir = str(report_dir / "allure-results")
+        config.option.clean_alluredir = True
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -106,57 +136,62 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Mod
     return None
 
 
-def _standalone_context(config: pytest.Config) -> RunContext:
-    """Build a context from --pact-* options (plain pytest use)."""
-    from conformance.runner import open_context  # runner imports this module
+def _settings(config: pytest.Config) -> Settings:
+    """The settings of pytest_cmdline_main; built here for a session that came another way (a pytester run)."""
+    settings = config.stash.get(SETTINGS_KEY, None)
+    if settings is None:
+        try:
+            settings = build_settings({dest: config.getoption("pact_" + dest) for dest in RUN_DESTS}, os.environ)
+        except ConfigError as exc:
+            raise pytest.UsageError(str(exc)) from None
+        config.stash[SETTINGS_KEY] = settings
+    return settings
 
-    option = config.getoption
-    cli = {
-        "base_url": option("--pact-base-url"), "auth_url": option("--pact-auth-url"),
-        "client_id": option("--pact-client-id"), "spec": option("--pact-spec"),
-        "profiles": option("--pact-profile"), "ca_cert": option("--pact-ca-cert"),
-        "insecure_tls": option("--pact-insecure-tls"), "timeout_s": option("--pact-timeout"),
-        "official_only": option("--pact-official-only"), "fuzz_seed": option("--pact-seed"),
-        "fuzz_budget": option("--pact-fuzz-budget"), "no_fuzz": option("--pact-no-fuzz"),
-        "openapi": option("--pact-openapi"), "expired_token": option("--pact-expired-token"),
-        "restricted_client_id": option("--pact-restricted-client-id"), "link_wait_s": option("--pact-link-wait"),
-        "callback_url": option("--pact-callback-url"), "listen": option("--pact-listen"),
-        "listen_cert": option("--pact-listen-cert"), "listen_key": option("--pact-listen-key"),
-        "listen_plain": option("--pact-listen-plain"), "callback_client_id": option("--pact-callback-client-id"),
-        "strict": option("--pact-strict"),
-        "same_origin_token_endpoint": option("--pact-same-origin-token-endpoint"),
-    }
+
+def _standalone_context(config: pytest.Config) -> RunContext:
+    """Prepare the run as `run` does (plain pytest use): the same runner steps, in the same order."""
+    from conformance.runner import TargetUnreachable, prepare, preflight  # the engine; it never imports the plugin
+
+    settings = _settings(config)
     try:
-        settings = build_settings(cli, os.environ)
+        prepared = prepare(settings)
     except ConfigError as exc:
         raise pytest.UsageError(str(exc)) from None
-    context = open_context(settings, SecretBook())
+    context = prepared.context
     context.standalone = True
-    _exit_when_unreachable(context)
+    config.stash[PREPARED_KEY] = prepared
+    for warning in settings.warnings:
+        _announce(config, f"pact-conformance: warning: {warning}")
+    try:
+        preflight(prepared, lambda line: _announce(config, line))
+    except TargetUnreachable as exc:  # nothing answers: exit 3 as the CLI does, instead of failing every case
+        context.close()
+        pytest.exit(str(exc), returncode=3)
+    config.stash[STOPS_KEY] = context.resources.enter_context(stop_guard(settings.options.run_timeout_s))
     return context
 
 
-def _exit_when_unreachable(context: RunContext) -> None:
-    """Nothing answers at the target: exit 3 as the CLI does, instead of failing every case."""
-    from conformance.runner import TargetUnreachable, check_reachable
-
-    target = context.session.target
-    if target.embedded:
-        return
-    try:
-        for url in sorted({target.base_url, target.auth_url}):
-            check_reachable(url, context.options.timeout_s)
-    except TargetUnreachable as exc:
-        context.close()
-        pytest.exit(str(exc), returncode=3)
+def _announce(config: pytest.Config, line: str) -> None:
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(line)
 
 
 def _selection(config: pytest.Config) -> RunContext | None:
     context = config.stash.get(CONTEXT_KEY, None)
-    if context is None and config.getoption("--pact-base-url", None) is not None:
+    if context is None and SETTINGS_KEY in config.stash:
         context = _standalone_context(config)
         config.stash[CONTEXT_KEY] = context
     return context
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """The case id in every node id (`cases/list.py::test_list_footprints[LIST-OK]`), so pytest's output,
+    --lf and JUnit name the case as the reports do."""
+    marker = metafunc.definition.get_closest_marker(MARKER)
+    if marker is not None:
+        case: CaseSpec = marker.args[0]
+        metafunc.parametrize("_pact_case_evidence", [case.id], ids=[case.id], indirect=True)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -167,9 +202,10 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     if not case_items:
         return
     context = _selection(config)
-    if context is None:  # plain pytest on cases/ without a target: the embedded host
-        context = _standalone_context(config)
-        config.stash[CONTEXT_KEY] = context
+    if context is None:  # cases collected by a way pytest_cmdline_main did not see: the same preparation
+        _settings(config)
+        context = _selection(config)
+        assert context is not None
     expression = _keyword_expression(config)
     keep, drop = [], []
     for item in items:
@@ -225,6 +261,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
             from conformance.report.scrub import scrub_library_files
 
             scrub_library_files(Path(alluredir), context.session.secrets)
+    held = config.stash.get(HELD_KEY, None)
+    if held is not None:
+        held.close()
 
 
 @pytest.fixture(scope="session")
@@ -342,14 +381,48 @@ def _classify(call: pytest.CallInfo[None], report: pytest.TestReport) -> tuple[O
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
-    context = config.stash.get(CONTEXT_KEY, None)
-    if context is not None and context.standalone and context.outcomes:
-        terminalreporter.write_line(f"PACT conformance verdict: {verdict_of(context.outcomes).value}")
+    """The lines `run` ends with: the verdict, the parts, the baseline changes, where the reports are."""
+    from conformance.runner import summary_lines
+
+    result = config.stash.get(RESULT_KEY, None)
+    if result is None:
+        return
+    if ONE_PROCESS_KEY in config.stash:
+        terminalreporter.write_line(config.stash[ONE_PROCESS_KEY])
+    settings = config.stash[SETTINGS_KEY]
+    for line in summary_lines(result, settings.options.lang, settings.options.report_dir):
+        terminalreporter.write_line(line)
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Under plain pytest the exit status follows the verdict: optional failures do not fail it."""
-    context = session.config.stash.get(CONTEXT_KEY, None)
-    if context is not None and context.standalone and context.outcomes and exitstatus in (0, 1):
-        session.exitstatus = 0 if verdict_of(context.outcomes).value == "conformant" else 1
+    """Under plain pytest the run ends as `run` ends: its reports (with --pact-report-dir) and its exit code,
+    by the same gate (--pact-fail-on); optional failures do not fail it."""
+    from conformance.runner import close_notes, exit_code, result_of, write_run
+
+    config = session.config
+    prepared = config.stash.get(PREPARED_KEY, None)
+    if prepared is None or not prepared.context.outcomes:
+        return
+    stops = config.stash[STOPS_KEY]
+    stops.finishing()
+    stopped_early = session.shouldfail or session.shouldstop  # -x / --maxfail: the cases after it never ran
+    reason = stops.reason or (str(stopped_early) if stopped_early else None)
+    interrupted = exitstatus == pytest.ExitCode.INTERRUPTED or reason is not None
+    close_notes(prepared, interrupted, reason)
+    result = result_of(prepared, interrupted, selection=_selection_words(config, prepared.settings))
+    config.stash[RESULT_KEY] = result
+    if prepared.settings.options.report_dir is not None:
+        write_run(prepared, result)
+    if exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        session.exitstatus = exit_code(result, prepared.settings.options.fail_on)
+
+
+def _selection_words(config: pytest.Config, settings: Settings) -> str | None:
+    """What narrowed the cases, for the report: -k, and pytest's own --lf / --deselect."""
+    words = [settings.options.select] if settings.options.select else []
+    if config.getoption("lf", False):
+        words.append("--lf")
+    if config.getoption("deselect", None):
+        words.append("--deselect " + " ".join(config.getoption("deselect")))
+    return " ".join(words) or None

@@ -6,6 +6,7 @@ import json
 import socket
 import ssl
 import sys
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -20,13 +21,14 @@ from conformance import __version__
 from conformance.baseline import Baseline, compare, load_baseline
 from conformance.config import ConfigError, Settings
 from conformance.evidence import SecretBook
-from conformance.plugin import CONTEXT_KEY, GXD_FOOTPRINTS_FILE, SHARED_GXD_FOOTPRINTS, RunContext
 from conformance.pytest_args import case_args, case_plugins
 from conformance.reference.host import ReferenceHost
 from conformance.report import write_reports
 from conformance.report.labels import case_title, labels_for
+from conformance.report.summary_md import verdict_pair
 from conformance.results import CaseOutcome, RunResult
 from conformance.report_dir import claim_report_dir
+from conformance.run_context import CONTEXT_KEY, GXD_FOOTPRINTS_FILE, SHARED_GXD_FOOTPRINTS, EngineRun, RunContext
 from conformance.session import TargetSession, ssl_context
 from conformance.stopping import stop_guard
 
@@ -118,11 +120,11 @@ def _point_latest(report_dir: Path) -> None:
         pass  # a file system without symlinks still gets the report itself
 
 
-class _Inject:
+class _Inject(EngineRun):
     """Hands the prepared RunContext to the plugin for this pytest session."""
 
     def __init__(self, context: RunContext) -> None:
-        self.context = context
+        super().__init__(context)
         self.os_error: OSError | None = None
 
     def pytest_configure(self, config: pytest.Config) -> None:
@@ -168,25 +170,78 @@ def _fuzz_seed(context: RunContext) -> int | None:
     return seed if isinstance(seed, int) else None
 
 
-def run(settings: Settings, *, out: TextIO = sys.stdout) -> RunOutput:
-    """Run every selected case against the target and write all reports."""
-    started = datetime.now(timezone.utc)
+@dataclass
+class Prepared:
+    """A run about to start: its settings, the open target session, the secrets to scrub, the baseline."""
+
+    settings: Settings
+    context: RunContext
+    secrets: SecretBook
+    baseline: Baseline | None
+    report_dir: Path
+    signer: Signer | None = None  # signs the certificate of a certified run
+
+
+def prepare(settings: Settings) -> Prepared:
+    """Check the --openapi file, read the baseline and open the target session (starting the embedded host
+    when no target is given)."""
+    check_openapi(settings)
     baseline = load_baseline(settings.options.baseline) if settings.options.baseline else None
     signer = _signer(settings) if settings.options.certify else None
     secrets = SecretBook()
     context = open_context(settings, secrets)
+    return Prepared(settings, context, secrets, baseline, settings.options.report_dir or default_report_dir(), signer)
+
+
+def check_openapi(settings: Settings) -> None:
+    """A --openapi file that cannot be fuzzed with is a usage error before the run, not "not run" cases in it."""
+    if settings.options.openapi is None or settings.options.no_fuzz:
+        return
+    from conformance.fuzz import FuzzSetupError, load_schema
+
+    path = settings.options.openapi
+    try:
+        schema = load_schema(settings.target.spec if settings.target else settings.spec, path)
+    except FuzzSetupError as exc:
+        raise ConfigError(str(exc)) from None
+    try:  # the document is checked lazily, when its operations are read
+        for _ in schema.get_all_operations():
+            pass
+    except Exception as exc:  # noqa: BLE001 - whatever stops reading the operations makes the file unusable
+        detail = " ".join(str(exc).split())[:300]
+        raise ConfigError(f"{path} cannot be used for fuzzing: {detail}") from None
+
+
+def preflight(prepared: Prepared, warn: Callable[[str], None]) -> None:
+    """Raise TargetUnreachable when nothing answers; a TLS problem is a warning and a note of the report."""
+    target, options = prepared.context.session.target, prepared.settings.options
+    for url in sorted({target.base_url, target.auth_url}):
+        check_reachable(url, options.timeout_s)
+        problem = tls_problem(url, ssl_context(target), options.timeout_s)
+        if problem:
+            prepared.context.notes.append(problem)
+            warn(f"WARNING: {problem}")
+
+
+def close_notes(prepared: Prepared, interrupted: bool, reason: str | None) -> None:
+    """The notes only the end of the cases knows: an auth fallback, an interruption."""
+    context = prepared.context
+    if context.session.auth.fallback_note:
+        context.notes.append(context.session.auth.fallback_note)
+    if interrupted:
+        why = f" ({reason})" if reason else ""
+        context.notes.append(f"run interrupted{why}: the report holds the cases that finished before it")
+
+
+def run(settings: Settings, *, out: TextIO = sys.stdout) -> RunOutput:
+    """Run every selected case against the target and write all reports."""
+    prepared = prepare(settings)
+    context, report_dir = prepared.context, prepared.report_dir
     target = context.session.target
-    report_dir = settings.options.report_dir or default_report_dir()
     with ExitStack() as held:
         try:
             stops = held.enter_context(stop_guard(settings.options.run_timeout_s))
-            run_notes: list[str] = []
-            for url in sorted({target.base_url, target.auth_url}):
-                check_reachable(url, settings.options.timeout_s)
-                problem = tls_problem(url, ssl_context(target), settings.options.timeout_s)
-                if problem:
-                    run_notes.append(problem)
-                    print(f"WARNING: {problem}", file=out)
+            preflight(prepared, lambda line: print(line, file=out))
             held.enter_context(claim_report_dir(report_dir, overwrite=settings.options.overwrite))
             if not settings.options.quiet:
                 context.on_outcome = _progress(out, settings.options.lang)
@@ -206,29 +261,25 @@ def run(settings: Settings, *, out: TextIO = sys.stdout) -> RunOutput:
                 exc.filename = exc.filename or str(report_dir)  # the one line names where the partial reports are
                 raise
             stops.finishing()
-            if context.session.auth.fallback_note:
-                run_notes.append(context.session.auth.fallback_note)
         finally:
             context.close()
         if code == pytest.ExitCode.NO_TESTS_COLLECTED or (code == 0 and not context.outcomes):
             raise ConfigError(f"no case matches the selection {settings.options.select!r}" if settings.options.select
                               else "no conformance case applies to this spec version and profile")
         interrupted = code == pytest.ExitCode.INTERRUPTED  # a stop that came as the last case ended stopped nothing
-        if interrupted:
-            why = f" ({stops.reason})" if stops.reason else ""
-            run_notes.append(f"run interrupted{why}: the report holds the cases that finished before it")
-        elif code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        if not interrupted and code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
             raise RunError(f"the case runner stopped abnormally (pytest exit code {int(code)})")
-        output = _report(settings, context, secrets, report_dir, started, run_notes, interrupted, baseline, signer)
+        close_notes(prepared, interrupted, stops.reason)
+        output = write_run(prepared, result_of(prepared, interrupted))
         output.stopped = stops.reason if interrupted else None
         return output
 
 
-def _report(settings: Settings, context: RunContext, secrets: SecretBook, report_dir: Path, started: datetime,
-            run_notes: list[str], interrupted: bool, baseline: Baseline | None, signer: Signer | None = None) -> RunOutput:
-    """The RunResult of the finished (or interrupted) cases, written to every report format."""
+def result_of(prepared: Prepared, interrupted: bool, selection: str | None = None) -> RunResult:
+    """The RunResult of the finished (or interrupted) cases."""
+    settings, context = prepared.settings, prepared.context
     target = context.session.target
-    result = RunResult(
+    return RunResult(
         tool_version=__version__,
         target={
             "base_url": "embedded reference host" if target.embedded else target.base_url,
@@ -240,31 +291,76 @@ def _report(settings: Settings, context: RunContext, secrets: SecretBook, report
         },
         spec=target.spec,
         profiles=sorted(target.profiles),
-        started_at=started.isoformat().replace("+00:00", "Z"),
+        started_at=context.started.isoformat().replace("+00:00", "Z"),
         finished_at=datetime.now(timezone.utc).isoformat().replace("+00:00", "Z"),
         cases=context.outcomes,
         run_id=context.run_id,
         insecure_tls=target.insecure_tls,
-        selection=settings.options.select,
+        selection=selection if selection is not None else settings.options.select,
         official_only=settings.options.official_only,
         fuzzed=not settings.options.no_fuzz,
         fuzz_seed=_fuzz_seed(context),
-        notes=[*run_notes, *context.session.auth.warnings],
+        notes=[*context.notes, *context.session.auth.warnings],
         interrupted=interrupted,
-        baseline=compare(context.outcomes, baseline) if baseline else None,
+        baseline=compare(context.outcomes, prepared.baseline) if prepared.baseline else None,
     )
-    chain_footprints = context.shared.get(SHARED_GXD_FOOTPRINTS)
+
+
+def write_run(prepared: Prepared, result: RunResult) -> RunOutput:
+    """Every report format of the result, in the run's report folder."""
+    report_dir, settings = prepared.report_dir, prepared.settings
+    chain_footprints = prepared.context.shared.get(SHARED_GXD_FOOTPRINTS)
     if isinstance(chain_footprints, list):  # written before write_reports, whose secret scrub covers every file
+        report_dir.mkdir(parents=True, exist_ok=True)
         (report_dir / GXD_FOOTPRINTS_FILE).write_text(json.dumps(chain_footprints, ensure_ascii=False), encoding="utf-8")
     try:
-        write_reports(result, report_dir, secrets, lang=settings.options.lang)
+        write_reports(result, report_dir, prepared.secrets, lang=settings.options.lang)
     except OSError as exc:
         exc.filename = exc.filename or str(report_dir)
         raise
-    if signer is not None and not interrupted:  # after the reports: it signs report.json's final hash
+    if prepared.signer is not None and not result.interrupted:  # after the reports: it signs report.json's final hash
         from conformance.report.certificate import write_certificate
 
-        write_certificate(result, settings.options, report_dir, signer)
+        write_certificate(result, settings.options, report_dir, prepared.signer)
     if settings.options.report_dir is None:
         _point_latest(report_dir)
     return RunOutput(result, report_dir)
+
+
+def exit_code(result: RunResult, fail_on: str) -> int:
+    """1 when the run fails its gate, else 0. `regression` lets a gradually adopting team pass with known
+    failures, never with new mandatory ones."""
+    if fail_on == "regression":
+        failed = result.interrupted or (result.baseline is not None and result.baseline.regression)
+    elif result.official_only:  # the run holds official cases only: their (predicted) verdict decides
+        failed = result.official_verdict is None or result.official_verdict.value != "conformant"
+    else:
+        failed = result.verdict.value != "conformant"
+    return 1 if failed else 0
+
+
+def summary_lines(result: RunResult, lang: str, report_dir: Path | None) -> list[str]:
+    """The lines a run ends with, for `run` and plain pytest alike: verdict, parts, baseline changes, reports."""
+    labels = labels_for(lang)
+    summary = result.summary()
+    verdict = result.verdict.value if lang == "en" else labels[result.verdict.value]
+    lines = [labels["cli_summary"].format(verdict=verdict, warnings=summary["warnings"], **summary["mandatory"]),
+             "  " + verdict_pair(result, labels)]
+    blocked = [c for c in result.cases if c.blocked_by]
+    if blocked:  # the one root cause, named once, instead of a failure per case
+        owner = next((c for c in result.cases if c.spec.id == blocked[0].blocked_by), None)
+        reason = owner.message if owner is not None and owner.message else blocked[0].message
+        lines.append(labels["cli_blocked"].format(n=len(blocked), case=blocked[0].blocked_by, message=reason))
+    if result.partial_reasons:
+        from conformance.report.scope import scope_texts
+
+        lines.append(f"  {labels['partial_note']}: {'; '.join(scope_texts(result, labels))}")
+    if len(result.profile_verdicts()) > 1:
+        lines.append("  " + ", ".join(f"{labels.get(k, k)}: {labels[v.value]}" for k, v in result.profile_verdicts().items()))
+    if result.baseline is not None:
+        changes = {name: len(ids) for name, ids in result.baseline.groups().items()}
+        lines.append(labels["cli_baseline"].format(path=result.baseline.path, **changes,
+                                                   new_mandatory_failures=len(result.baseline.new_mandatory_failures)))
+    if report_dir is not None:
+        lines.append(labels["cli_reports"].format(path=report_dir / "report.html"))
+    return lines

@@ -84,3 +84,17 @@ def executable_content(html: str) -> list[str]:
     parser = _ExecutableContent()
     parser.feed(html)
     return parser.found
+
+
+def copy_sources(repo: Path, dest: Path) -> Path:
+    """The project's files as a checkout has them (tracked and untracked, not ignored), copied to `dest`,
+    so a wheel can be built from them without writing build/ or *.egg-info into the checkout."""
+    import subprocess
+
+    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=repo, capture_output=True,
+                            text=True, check=True).stdout.split("\n")
+    for name in filter(None, listed):
+        if (repo / name).is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            (dest / name).write_bytes((repo / name).read_bytes())
+    return dest

@@ -7,7 +7,6 @@ misbehaves on every footprint request in the way the scenario names.
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
 import re
 import secrets

@@ -1,36 +1,31 @@
-"""The CI gate: comparison with a baseline report, `--fail-on regression`, summary.md and badge.json,
-and the documented CI templates, whose commands must stay accepted by the CLI."""
+"""The CI gate: comparison with a baseline report, `--fail-on regression`, summary.md and badge.json."""
 
 from __future__ import annotations
 
 import io
 import json
 import re
-import shlex
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from conformance.baseline import Baseline, compare, load_baseline
 from conformance.catalog import CaseSpec
-from conformance.cli import _parser, main  # the parser itself: the CI templates must use options it accepts
+from conformance.cli import main
 from conformance.config import ConfigError
 from conformance.reference.host import ReferenceHost
 from conformance.report.badge import badge
 from conformance.report.html import render_html
 from conformance.report.summary_md import summary_markdown
 from conformance.results import CaseOutcome, Outcome, RunResult
-from conformance.versions import SPEC_VERSIONS
 from tests.faults.listing import FAULTS as LISTING_FAULTS
 from tests.faults.listing import LIST
 from tests.faults.middleware import HttpReply, rewrite_response
 from tests.faults.model import Fault
 from tests.harness import executable_content, faulty_host, issued_tokens, run_host
 
-REPO = Path(__file__).resolve().parents[1]
 SELECTION = "test_list_footprints or test_get_footprint"  # LIST-OK and GET-OK: a few seconds
 KILLS_LIST_OK = next(fault for fault in LISTING_FAULTS if fault.name == "list-content-type-text")
 HOSTILE = "<script>alert(1)</script>|cell"
@@ -243,55 +238,7 @@ def test_gate_usage_errors_are_one_line_before_any_case(args: list[str], needle:
     assert sorted(p.name for p in report_dir.iterdir()) == ["badge.json", "report.json", "summary.md"]
 
 
-# The CI templates in docs/ci/
-
-_RUN_COMMAND = re.compile(r"pact-conformance (run --.*)$")
-
-
-def _run_commands(text: str) -> list[list[str]]:
-    """Arguments of every `pact-conformance run` line, commented alternatives included."""
-    return [shlex.split(match.group(1)) for line in text.splitlines() if (match := _RUN_COMMAND.search(line))]
-
-
-def _strings(node: Any) -> Iterator[str]:
-    if isinstance(node, str):
-        yield node
-    elif isinstance(node, dict):
-        for value in node.values():
-            yield from _strings(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _strings(value)
-
-
-@pytest.mark.parametrize("name", ["github-actions.yml", "gitlab-ci.yml"])
-def test_ci_template_commands_are_accepted_by_the_cli(name: str) -> None:
-    text = (REPO / "docs" / "ci" / name).read_text(encoding="utf-8")
-    active = [command for value in _strings(yaml.safe_load(text)) for command in _run_commands(value)]
-    assert len(active) == 1, "one run command is active, the regression gate is the commented alternative"
-    parsed = [_parser().parse_args(command) for command in _run_commands(text)]  # an unknown option exits
-    assert len(parsed) == 2
-    assert all(args.spec in SPEC_VERSIONS and args.report_dir == Path("conformance-report") for args in parsed)
-    assert [(args.fail_on, args.baseline is not None) for args in parsed] == [(None, False), ("regression", True)]
-
-
-def test_github_workflow_publishes_summary_and_report_even_on_failure() -> None:
-    workflow = yaml.safe_load((REPO / "docs" / "ci" / "github-actions.yml").read_text(encoding="utf-8"))
-    steps = [step for job in workflow["jobs"].values() for step in job["steps"]]
-    run_step = next(step for step in steps if "pact-conformance run" in step.get("run", ""))
-    assert run_step["env"] == {"PACT_CLIENT_ID": "${{ secrets.PACT_CLIENT_ID }}",
-                               "PACT_CLIENT_SECRET": "${{ secrets.PACT_CLIENT_SECRET }}"}
-    summary = next(step for step in steps if "GITHUB_STEP_SUMMARY" in step.get("run", ""))
-    upload = next(step for step in steps if step.get("uses", "").startswith("actions/upload-artifact@"))
-    assert summary["if"] == upload["if"] == "always()"
-    assert "cat conformance-report/summary.md" in summary["run"] and upload["with"]["path"] == "conformance-report/"
-
-
-def test_gitlab_job_keeps_report_and_junit_even_on_failure() -> None:
-    pipeline = yaml.safe_load((REPO / "docs" / "ci" / "gitlab-ci.yml").read_text(encoding="utf-8"))
-    artifacts = pipeline["pact-conformance"]["artifacts"]
-    assert artifacts["when"] == "always" and "conformance-report/" in artifacts["paths"]
-    assert artifacts["reports"]["junit"] == "conformance-report/junit.xml"
+# The CI templates in docs/ci/ run as jobs in tests/test_ci_templates.py.
 
 
 def test_a_mandatory_case_that_passed_and_now_cannot_run_is_a_regression() -> None:

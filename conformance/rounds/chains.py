@@ -13,10 +13,10 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from conformance.plugin import GXD_FOOTPRINTS_FILE
 from conformance.rounds.model import RoundResult, SolutionRow, Status
 from conformance.rules.finding import Severity
 from conformance.rules.gxd_chain import load_bom, reconcile
+from conformance.run_context import GXD_FOOTPRINTS_FILE
 
 
 def _not_linked(name: str, tiers: list[dict[str, Any]], reason: str) -> dict[str, Any]:
