@@ -21,6 +21,21 @@ ARTEFACTS = ("report.json", "report.html", "summary.md", "badge.json", "junit.xm
              "gxd-footprints.json")
 
 
+def in_use(report_dir: Path) -> bool:
+    """Another run holds the folder now (its lock is taken): nothing else may be written there."""
+    try:
+        handle = os.open(report_dir / LOCK_NAME, os.O_RDWR)
+    except OSError:
+        return False  # no lock file: no run holds it
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(handle)  # closing releases a lock taken here
+    return False
+
+
 @contextmanager
 def claim_report_dir(report_dir: Path, *, overwrite: bool) -> Iterator[Path]:
     """Hold the folder for this run; ConfigError (a usage error) when another run holds it or it has a report."""

@@ -44,7 +44,8 @@ def test_certify_refuses_a_partial_or_unverified_run(extra: list[str], needle: s
     monkeypatch.setenv("PACT_CLIENT_SECRET", "not-used")
     code, _, err = _call("run", *CERTIFIED, *extra, "--report-dir", str(tmp_path / "r"))
     assert code == 2 and needle in err and len(err.strip().splitlines()) == 1, err
-    assert not (tmp_path / "r").exists(), "refused before anything ran"
+    report = json.loads((tmp_path / "r" / "report.json").read_text(encoding="utf-8"))  # the exit-2 report
+    assert report["verdict"] == "not-tested" and report["cases"] == [], "refused before anything ran"
 
 
 @pytest.mark.parametrize(("drop", "needle"), [("--seed", "fixed --seed"), ("--fuzz-budget", "fixed --fuzz-budget")])

@@ -40,11 +40,12 @@ def _pact_parser() -> Parser:
 
 
 def _run_flags() -> list[str]:
-    """The long options of `pact-conformance run`, as its parser has them."""
+    """The long options of `pact-conformance run` a user gives, as its parser has them (not the hidden ones
+    that only `round` passes to its solutions' runs)."""
     commands = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))  # noqa: SLF001
     run = commands.choices["run"]
     return [flag for action in run._actions for flag in action.option_strings  # noqa: SLF001
-            if flag.startswith("--") and flag != "--help"]
+            if flag.startswith("--") and flag != "--help" and action.help != argparse.SUPPRESS]
 
 
 def test_every_run_flag_is_a_pact_option() -> None:

@@ -71,8 +71,10 @@ def write_not_tested(report_dir: Path, report: dict[str, Any], lang: str = "en",
         book.add(os.environ.get(name), "secret")
     report = {**report, "reason": book.redact(str(report["reason"])),
               "target": {**report["target"], "base_url": book.redact(str(report["target"]["base_url"]))}}
+    from conformance.report_dir import in_use
+
     try:
-        if (report_dir / "report.json").exists():
+        if (report_dir / "report.json").exists() or in_use(report_dir):  # never into another run's folder
             return False
         report_dir.mkdir(parents=True, exist_ok=True)
         (report_dir / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
