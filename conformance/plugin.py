@@ -322,7 +322,7 @@ def _case_outcome(case: CaseSpec, context: RunContext, call: pytest.CallInfo[Non
     secrets = context.session.secrets
     status, message, requirements = _classify(call, report)
     blocked_by = None
-    if status is Outcome.FAILED and _lost_run_token(call) and case.id != RUN_TOKEN_CASE:
+    if status is Outcome.FAILED and _lost_run_token(call) and _token_case_failed(context) and case.id != RUN_TOKEN_CASE:
         status, blocked_by = Outcome.BLOCKED, RUN_TOKEN_CASE
         message = f"blocked by {RUN_TOKEN_CASE}: {message}"
     log = context.session.evidence
@@ -351,6 +351,12 @@ def _shown_message(secrets: SecretBook, message: str) -> str:
 
 
 RUN_TOKEN_CASE = "AUTH-TOKEN"  # owns the precondition "the run can obtain a token"
+
+
+def _token_case_failed(context: RunContext) -> bool:
+    """AUTH-TOKEN ran and failed: only then is it the one root cause the other cases are blocked by. A token
+    that was issued but cannot be used (AUTH-TOKEN passed, or did not run) fails each case that needs it."""
+    return any(c.spec.id == RUN_TOKEN_CASE and c.outcome in (Outcome.FAILED, Outcome.ERROR) for c in context.outcomes)
 
 
 def _lost_run_token(call: pytest.CallInfo[None]) -> bool:

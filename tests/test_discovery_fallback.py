@@ -11,7 +11,7 @@ from tests.harness import faulty_host, run_host
 
 def test_the_run_token_falls_back_to_auth_token_with_a_note(tmp_path: Path) -> None:
     with faulty_host(FAULTS[0], "3.0") as host:
-        result = run_host(host, tmp_path, "3.0", select="TC18 or TC3 or TC4 or LIST").result
+        result = run_host(host, tmp_path, "3.0", select="AUTH-OIDC-TOKEN or TC18 or TC3 or TC4 or LIST").result
     outcomes = {c.spec.id: c.outcome for c in result.cases}
     assert outcomes.pop("AUTH-OIDC-TOKEN") is Outcome.FAILED
     assert outcomes and all(outcome is Outcome.PASSED for outcome in outcomes.values()), outcomes

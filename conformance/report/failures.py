@@ -16,6 +16,7 @@ from typing import Any
 from conformance.report.labels import case_title
 from conformance.requirements import requirement
 from conformance.results import CaseOutcome, Outcome, RunResult
+from conformance.sanitize import clean_json
 
 FINDINGS_ON_A_CARD = 10
 _CREDENTIAL_VARIABLE = {"bearer": '"Authorization: Bearer $PACT_TOKEN"', "basic": '-u "$PACT_CLIENT_ID:$PACT_CLIENT_SECRET"'}
@@ -27,7 +28,8 @@ def pretty(body: str | None) -> str:
     if not body:
         return ""
     try:
-        return json.dumps(json.loads(body), indent=2, ensure_ascii=False)
+        # Parsed again here, so cleaned again: an escaped lone surrogate in the body would otherwise reach the file.
+        return json.dumps(clean_json(json.loads(body))[0], indent=2, ensure_ascii=False)
     except (ValueError, RecursionError):
         return body
 
