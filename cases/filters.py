@@ -23,6 +23,7 @@ import pytest
 from conformance.catalog import case
 from conformance.client import Response, iter_pages
 from conformance.expect import expect, expect_data_object, expect_json, expect_status, fail
+from conformance.probes import ProbeLog, report_probes, run_probes, unknown_values
 from conformance.session import TargetSession
 
 Footprint = dict[str, Any]
@@ -624,3 +625,37 @@ def test_v2_odata_predicates(session: TargetSession) -> None:
 def _quoted(value: str) -> str:
     """An OData string literal: single quotes, doubled inside."""
     return "'" + value.replace("'", "''") + "'"
+
+
+# --- v3: widened negative probes (conformance/probes.py) -----------------------------------------------------
+
+WIDE_CRITERIA = ("productId", "companyId", "classification", "status")
+
+
+def _near_miss(session: TargetSession, name: str, value: str) -> tuple[str, bool]:
+    """One no-match probe: accepted when a returned footprint does not satisfy the filter (prefix, substring)."""
+    params = [(name, value)]
+    response = session.client.request("GET", session.footprints_url(), token=session.token(), params=params,
+                                      note=f"ListFootprints {_shown(params)} (matches no footprint exactly)")
+    if response.status != 200:
+        return f"HTTP {response.status}", False  # 400 for a value taken as invalid: A-16; other statuses: TC30-TC39
+    data = [f for f in expect_data_object(response, list, req="FILT-21") if isinstance(f, dict)]
+    wrong = [f for f in data if _check(name, [value])(f) is False]
+    return f"HTTP 200, {len(data)} footprint(s)" + (f", e.g. id {_id(wrong[0])}" if wrong else ""), bool(wrong)
+
+
+@case("FILT-NO-MATCH-WIDE", title="Values near a listed id or status (truncated, extended) match no footprint",
+      requirements=["FILT-11", "FILT-12", "FILT-14", "FILT-18", "FILT-21"], mandatory="3.0", versions="3.0")
+def test_filter_near_misses_match_nothing(session: TargetSession) -> None:
+    """Matching is exact (case-insensitive): a host comparing by prefix or substring returns footprints that the
+    probed value does not name. Each probe is judged against every returned footprint, so a footprint that
+    really carries the probed value is never counted against the host."""
+    listed = _listed(session)
+    probes = {f"{name}={value!r} ({label})": (name, value)
+              for name in WIDE_CRITERIA if (found := _first_with(listed, name)) is not None
+              for label, value in unknown_values(found[1]).items()}
+    if not probes:
+        pytest.skip("no listed footprint has a productId, companyId, classification or status to probe near")
+    log = ProbeLog()
+    run_probes(probes, lambda _label, probe: _near_miss(session, *probe), log)
+    report_probes(session.evidence.note, log, "near-miss filter", "FILT-21")
