@@ -209,8 +209,10 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
               file=out)
     if result.baseline is not None:
         changes = {name: len(ids) for name, ids in result.baseline.groups().items()}
+        changes.update({name: len(keys) for name, keys in result.baseline.finding_groups().items()})
         print(labels["cli_baseline"].format(path=result.baseline.path, **changes,
-                                            new_mandatory_failures=len(result.baseline.new_mandatory_failures)), file=out)
+                                            new_mandatory_failures=len(result.baseline.new_mandatory_failures),
+                                            new_error_findings=len(result.baseline.new_error_findings)), file=out)
     print(labels["cli_reports"].format(path=output.report_dir / "report.html"), file=out)
     return _exit_code(result, settings.options.fail_on)
 
