@@ -15,6 +15,9 @@ from tests.datamodel.helpers import summary, valid
 
 DELETE = object()
 E, W = Severity.ERROR, Severity.WARNING
+# A well-formed extension envelope of a non-GxD extension (Data Model Extensions spec §5).
+_DME = {"specVersion": "2.0.0", "dataSchema": "https://x.example/shipment/1.0.0/schema.json",
+        "documentation": "https://x.example/shipment/1.0.0/", "data": {"shipmentId": "S-1"}}
 
 
 def mutated(spec: str, stem: str, changes: dict[str, Any]) -> dict[str, Any]:
@@ -77,6 +80,12 @@ FIRING = [
         E,
         "/extensions/0/specVersion",
     ),
+    # The Data Model Extensions envelope (DME spec §5) binds every extension in PACT mode, not only GxD data.
+    ("DM-12", "2.3", POWER, {"/extensions": [{**_DME, "specVersion": "1.0.0"}]}, E, "/extensions/0/specVersion"),
+    ("DM-12", "3.0", POWER, {"/extensions": [{**_DME, "dataSchema": "http://x.example/s.json"}]}, E,
+     "/extensions/0/dataSchema"),
+    ("DM-12", "2.3", POWER, {"/extensions": [{**_DME, "documentation": "http://x.example/doc"}]}, E,
+     "/extensions/0/documentation"),
     ("DM-13", "3.0", STEEL, {"/pcf/geographyCountry": "DE"}, E, "/pcf"),
     ("DM-14", "2.3", STEEL, {"/pcf/geographyCountrySubdivision": "XX-NW"}, E, "/pcf/geographyCountrySubdivision"),
     ("DM-14", "3.0", STEEL, {"/pcf/geographyCountrySubdivision": "DE-ZZ"}, W, "/pcf/geographyCountrySubdivision"),
@@ -196,6 +205,8 @@ SILENT = [
     ("DM-06", "2.3", POWER, {"/created": "2025-02-01T12:00:00+00:00"}),
     ("DM-10", "3.0", POWER, {"/companyIds/0": "urn:uuid:69585GB6-56T9-6958-E526-6FDGZJHU1326?=x#frag"}),
     ("DM-31", "3.0", ETHANOL, {"/pcf/pcfExcludingBiogenicUptake": "0.4465"}),  # rounding tolerance
+    ("DM-12", "2.3", POWER, {"/extensions": [_DME]}),
+    ("DM-12", "3.0", POWER, {"/extensions": [{k: v for k, v in _DME.items() if k != "documentation"}]}),
 ]
 
 

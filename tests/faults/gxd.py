@@ -47,6 +47,8 @@ def _swap_faults(spec: str) -> list[Fault]:
         kills = {case}
         if path.stem == "GXD-01-no-extension":
             kills = {"GXD-ENVELOPE"}
+        if "DM-12" in errors:  # the envelope rules of the Data Model Extensions spec bind in PACT mode too
+            kills.add("DM-EXTENSIONS")
         faults.append(Fault(
             f"gxd-{path.stem.lower()}@{spec}", f"the host serves GxD data breaking {rule} ({path.name})",
             kills=frozenset(kills), specs=(spec,), profiles=GXD,
