@@ -91,6 +91,13 @@ def print_coverage(out: TextIO) -> int:
         print(f"{requirement:<9} {by or '— not checked: ' + NOT_CHECKED_BECAUSE.get(requirement, 'no reason recorded')}",
               file=out)
     print(f"{len(REQUIREMENT_IDS) - len(missing)} of {len(REQUIREMENT_IDS)} requirement ids checked", file=out)
+    from conformance.rules.basis import BASES
+
+    print("\nBasis of each data rule (MUST/definition: error, SHOULD: warning, contested: warning unless --strict; "
+          "docs/severity-audit.md)", file=out)
+    for rule_id, basis in BASES.items():
+        print(f"{rule_id:<9} basis {basis.kind} ({basis.level}; {basis.source})"
+              + (" — reviewed part by part" if basis.parts else ""), file=out)
     from conformance.rules.contested import CONTESTED
 
     print("\nContested rules (prose and published OpenAPI disagree): warnings, failures only with --strict", file=out)

@@ -64,7 +64,7 @@ FIRING = [
     ("DM-08", "2.3", POWER, {"/validityPeriodStart": "2025-03-01T00:00:00Z"}, E, "/validityPeriodEnd"),
     ("DM-08", "3.0", PP23, {"/validityPeriodEnd": "2027-01-03T00:00:00Z"}, E, "/validityPeriodEnd"),
     ("DM-08", "3.0", PP23, {"/validityPeriodEnd": "2024-02-15T00:00:00Z"}, E, "/validityPeriodEnd"),
-    ("DM-09", "2.3", POWER, {"/pcf/referencePeriodStart": "2025-01-01T00:00:00Z"}, W, "/pcf/referencePeriodEnd"),
+    ("DM-09", "2.3", POWER, {"/pcf/referencePeriodStart": "2025-01-01T00:00:00Z"}, E, "/pcf/referencePeriodEnd"),
     ("DM-10", "3.0", POWER, {"/companyIds/0": "urn:a:b"}, E, "/companyIds/0"),
     ("DM-10", "2.3", ETHANOL, {"/productIds/1": "URN:GTIN:7350053000292"}, E, "/productIds/1"),
     ("DM-11", "2.3", POWER, {"/productNameCompany": "   "}, W, "/productNameCompany"),
@@ -111,7 +111,7 @@ FIRING = [
     ("DM-21", "3.0", PP24, {"/pcf/dqi/geographicalDQR": "0.5"}, E, "/pcf/dqi/geographicalDQR"),
     ("DM-21", "2.3", PP24, {"/pcf/dqi/coveragePercent": 101}, E, "/pcf/dqi/coveragePercent"),
     ("DM-22", "2.0", PP24, {"/pcf/primaryDataShare": 120}, E, "/pcf/primaryDataShare"),
-    ("DM-22", "3.0", PP24, {"/pcf/exemptedEmissionsPercent": "150"}, W, "/pcf/exemptedEmissionsPercent"),
+    ("DM-22", "3.0", PP24, {"/pcf/exemptedEmissionsPercent": "150"}, E, "/pcf/exemptedEmissionsPercent"),
     ("DM-23", "3.0", PP24, {"/pcf/packagingGhgEmissions": DELETE}, W, "/pcf/packagingGhgEmissions"),
     ("DM-23", "2.0", PP24, {"/pcf/packagingEmissionsIncluded": False}, E, "/pcf/packagingGhgEmissions"),
     (
