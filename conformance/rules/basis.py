@@ -355,6 +355,20 @@ REVIEWED: dict[str, tuple[Part, ...]] = {
               Part("subdivision in the carried ISO 3166-2 list", "all", "MUST", "SPEC2/OAS3: an ISO 3166-2 "
                    "subdivision code", W, W, because="the list this tool carries can lag ISO's newsletters, so "
                    "a code missing from it is no proof the code is unassigned")),
+    "DM-17": (Part("productMassPerDeclaredUnit not negative", "2.3,3.0", "definition", "SPEC2/OAS3: the mass of "
+                   "the product per declared unit: a mass is never below 0", W, E),
+              Part("0 for massless units, the declared amount (3.0) or 1 (2.3) for kilogram", "2.3,3.0", "SHOULD",
+                   "SPEC2 2.3: 'SHOULD be 1' (kilogram), 'SHOULD be 0' (energy, logistics, service); kept a "
+                   "warning in 3.0 too until its SHALL is checked against the x-rule marking", W, W)),
+    "DM-30": (Part("a v2 `assurance` key in a v3 footprint", "3.0", "SHOULD", "SPEC3 'Undefined Properties': an "
+                   "unknown property is ignored, so the key is a hint that verification was meant, not a defect",
+                   W, W),),
+    "DM-33": (Part("CCS fields consistent with ccsTechnologicalCO2CaptureIncluded", "3.0", "SHOULD", "OAS3 marks the "
+                   "CCS properties `x-rule`; SPEC3 'Validation': reporting rules are not machine-interchange "
+                   "requirements", W, W),),
+    "DM-34": (Part("ccuCreditCertification only for the Credit approach", "3.0", "SHOULD", "OAS3 "
+                   "`ccuCreditCertification`: x-rule CCU, description '(Only for Credit Approach)'; a reporting "
+                   "rule (SPEC3 'Validation')", W, W),),
     "DM-31": (Part("pcfExcludingBiogenicUptake arithmetic", "3.0", "SHOULD", "SPEC3 'Validation': x-rule "
                    "reporting rules are not machine-interchange requirements", W, W),),
 }

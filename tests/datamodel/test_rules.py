@@ -103,7 +103,7 @@ FIRING = [
     ("DM-16", "3.0", POWER, {"/pcf/declaredUnitAmount": "-1"}, E, "/pcf/declaredUnitAmount"),
     ("DM-17", "3.0", PP24, {"/pcf/productMassPerDeclaredUnit": "2"}, W, "/pcf/productMassPerDeclaredUnit"),
     ("DM-17", "2.3", POWER, {"/pcf/productMassPerDeclaredUnit": "0.5"}, W, "/pcf/productMassPerDeclaredUnit"),
-    ("DM-17", "3.0", ETHANOL, {"/pcf/productMassPerDeclaredUnit": "-0.8"}, W, "/pcf/productMassPerDeclaredUnit"),
+    ("DM-17", "3.0", ETHANOL, {"/pcf/productMassPerDeclaredUnit": "-0.8"}, E, "/pcf/productMassPerDeclaredUnit"),
     ("DM-18", "2.3", POWER, {"/pcf/dLucGhgEmissions": "-0.1"}, E, "/pcf/dLucGhgEmissions"),
     ("DM-19", "2.1", STEEL, {"/pcf/dqi/reliabilityDQR": DELETE}, E, "/pcf/dqi/reliabilityDQR"),
     ("DM-19", "2.3", FREIGHT, {"/pcf/biogenicAccountingMethodology": DELETE}, E, "/pcf/biogenicAccountingMethodology"),

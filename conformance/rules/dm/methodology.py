@@ -45,7 +45,7 @@ def mass_per_declared_unit(footprint: Mapping[str, Any], spec: str) -> Iterator[
         return
     where = "/pcf/productMassPerDeclaredUnit"
     if mass < 0:
-        yield Issue(where, f"productMassPerDeclaredUnit {show(raw)} is negative", WARNING)
+        yield Issue(where, f"productMassPerDeclaredUnit {show(raw)} is negative; a mass is never below 0")  # definition
     elif unit in _MASSLESS_UNITS and mass != 0:
         yield Issue(
             where,
