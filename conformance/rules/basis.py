@@ -345,8 +345,9 @@ REVIEWED: dict[str, tuple[Part, ...]] = {
                    "(the 5 % cap was removed in 3.0.0, the meaning of a percentage was not)", W, E)),
     "DM-12": (Part("extensions non-empty if defined", "2.x", "MUST", "SPEC2 extensions: if defined, MUST be a "
                    "non-empty array", E, E),
-              Part("extensions non-empty if defined", "3.0", "contested", "A-21: OAS3 DataModelExtension array "
-                   "has no minItems, the prose keeps 'non-empty'", W, W),
+              Part("extensions non-empty if defined", "3.0", "SHOULD", "carried over from the 2.x text; the OAS3 "
+                   "extensions array has no minItems (A-21: OAS3 wins for 3.0), so an empty array is only a hint",
+                   W, W),
               Part("envelope: specVersion \"2.0.0\", https dataSchema, https documentation", "all", "MUST",
                    "Data Model Extensions spec §5 (wbcsd/data-model-extensions): specVersion 2.0.0; dataSchema "
                    "and documentation are https URLs", "error (semver, http(s) only)", E)),
