@@ -335,6 +335,18 @@ CATALOGUE: dict[str, Basis] = {
 
 E, W = "error", "warning"
 REVIEWED: dict[str, tuple[Part, ...]] = {
+    "DM-02": (Part("specVersion of the tested major version", "all", "MUST", "SPEC2/OAS3 specVersion: the version "
+                   "of the Tech Specs the data complies with; /2/ serves 2.x, /3/ serves 3.x", E, E),
+              Part("specVersion of the tested minor version", "all", "MUST", "the same text", W, W,
+                   because="A-25: hosts serving several minor versions mix values and the examples do too, so a "
+                   "minor mismatch cannot be told from a host's legal choice of data")),
+    "DM-11": (Part("companyName, productNameCompany (and 2.x productCategoryCpc) not empty", "all", "MUST",
+                   "SPEC2 / OAS2-3: NonEmptyString (minLength 1)", E, E),
+              Part("names holding only white space", "all", "SHOULD", "NonEmptyString is defined by length only; "
+                   "a blank name says nothing, a hint", W, W),
+              Part("productCategoryCpc is a UN CPC code", "2.x", "MUST", "SPEC2 productCategoryCpc: a UN CPC code",
+                   W, W, because="digits only is this tool's approximation; it carries no CPC code list to prove "
+                   "a code unassigned")),
     "DM-09": (Part("referencePeriodEnd after referencePeriodStart", "all", "definition",
                    "SPEC2/OAS3: the reference period runs from referencePeriodStart (inclusive) to "
                    "referencePeriodEnd (exclusive): an end not after the start is no period", W, E),),
