@@ -382,6 +382,9 @@ REVIEWED: dict[str, tuple[Part, ...]] = {
     "DM-34": (Part("ccuCreditCertification only for the Credit approach", "3.0", "SHOULD", "OAS3 "
                    "`ccuCreditCertification`: x-rule CCU, description '(Only for Credit Approach)'; a reporting "
                    "rule (SPEC3 'Validation')", W, W),),
+    "DM-32": (Part("landManagementFossilGhgEmissions <= fossilGhgEmissions", "3.0", "definition", "OAS3 "
+                   "description: land management fossil emissions are part of fossilGhgEmissions; a part never "
+                   "exceeds its whole", W, E),),
     "DM-31": (Part("pcfExcludingBiogenicUptake arithmetic", "3.0", "SHOULD", "SPEC3 'Validation': x-rule "
                    "reporting rules are not machine-interchange requirements", W, W),),
 }

@@ -150,7 +150,7 @@ FIRING = [
     ("DM-29", "2.3", STEEL, {"/pcf/assurance/boundary": DELETE}, W, "/pcf/assurance"),
     ("DM-30", "3.0", STEEL, {"/pcf/assurance": {"assurance": True, "providerName": "X"}}, W, "/pcf/assurance"),
     ("DM-31", "3.0", ETHANOL, {"/pcf/pcfExcludingBiogenicUptake": "0.5"}, W, "/pcf/pcfExcludingBiogenicUptake"),
-    ("DM-32", "3.0", ETHANOL, {"/pcf/landManagementFossilGhgEmissions": "0.5"}, W, "/pcf/landManagementFossilGhgEmissions"),
+    ("DM-32", "3.0", ETHANOL, {"/pcf/landManagementFossilGhgEmissions": "0.5"}, E, "/pcf/landManagementFossilGhgEmissions"),
     ("DM-33", "3.0", STEEL, {"/pcf/technologicalCO2CaptureOrigin": "BECCS at site"}, W, "/pcf/technologicalCO2CaptureOrigin"),
     ("DM-33", "3.0", STEEL, {"/pcf/ccsTechnologicalCO2CaptureIncluded": True}, W, "/pcf/ccsTechnologicalCO2CaptureIncluded"),
     (

@@ -262,8 +262,7 @@ def land_management_fossil_within_fossil(footprint: Mapping[str, Any], spec: str
             "/pcf/landManagementFossilGhgEmissions",
             f"landManagementFossilGhgEmissions {show(pcf['landManagementFossilGhgEmissions'])} "
             f"exceeds fossilGhgEmissions {show(pcf['fossilGhgEmissions'])}, which includes it",
-            WARNING,
-        )
+        )  # an error: a part never exceeds the whole it is defined as a part of (rules/basis.py)
 
 
 _CCS_FIELDS = ("ccsTechnologicalCO2Capture", "technologicalCO2Removals", "technologicalCO2CaptureOrigin")
