@@ -18,6 +18,7 @@ from conformance.auth import DISCOVERY_PATH, parse_token
 from conformance.catalog import case
 from conformance.client import BadBody, Response, same_origin
 from conformance.expect import CaseFailure, expect, expect_json, expect_json_content_type, expect_status, fail
+from conformance.probes import GRANT_PROBES, ProbeLog, invalid_tokens, report_probes, run_probes
 from conformance.session import TargetSession
 
 REJECTED = frozenset({400, 401})  # invalid or missing token: the official tool's TC6/TC7 statuses (A-02)
@@ -365,3 +366,42 @@ def test_expired_token_rejected(session: TargetSession) -> None:
         response = _get(session, url, token, f"{action} with an expired token")
         _expect_rejected(response, UNAUTHORIZED, "AUTH-11", "an expired token")
         _note_error_code(session, response, "TokenExpired")
+
+
+# --- widened negative probes: a fixed set of realistic wrong inputs each (conformance/probes.py) ---
+
+def _answer(response: Response) -> str:
+    body = body_or_none(response)
+    detail = body.get("error") or body.get("code") if isinstance(body, dict) else None
+    return f"HTTP {response.status}" + (f" {str(detail)[:40]}" if detail else "")
+
+
+@case("AUTH-GRANT-TYPES-WIDE", title="Token requests with grant types other than client_credentials issue no token",
+      requirements=["AUTH-07"], mandatory="none")
+def test_other_grant_types_refused(session: TargetSession) -> None:
+    """RFC 6749 §4.4.2: grant_type MUST be "client_credentials"; the other RFC 6749 and extension grants,
+    an empty value and a case-changed one are each sent with the valid client credentials."""
+    log = ProbeLog()
+
+    def send(name: str, form: Any) -> tuple[str, bool]:
+        response = session.auth.request_token(form=form, note=f"Authenticate with {name}")
+        return _answer(response), response.status < 300 or carries(response, "access_token")
+
+    run_probes(GRANT_PROBES, send, log)
+    report_probes(session.evidence.note, log, "grant-type", "AUTH-07")
+
+
+@case("AUTH-INVALID-TOKENS-WIDE", title="ListFootprints and GetFootprint refuse realistic invalid tokens",
+      requirements=["AUTH-09"], mandatory="all")
+def test_realistic_invalid_tokens_refused(session: TargetSession) -> None:
+    """A foreign-signed, an expired-looking and an unsigned JWT, and the real token truncated, extended and
+    case-changed: none may be served (AUTH-09). Statuses other than 400/401 are TC6/TC7's business."""
+    probes = invalid_tokens(session.token(), session.target.client_id, session.target.auth_url,
+                            register=session.client.secrets.add)
+    log = ProbeLog()
+    for action, url in _resource_urls(session).items():
+        def send(name: str, token: Any, action: str = action, url: str = url) -> tuple[str, bool]:
+            response = _get(session, url, token, f"{action} with {name}")
+            return _answer(response), response.status < 300 or carries(response, "data")
+        run_probes({f"{action}: {name}": token for name, token in probes.items()}, send, log)
+    report_probes(session.evidence.note, log, "invalid-token", "AUTH-09")

@@ -78,15 +78,24 @@ def _check_area(context: RunContext, area: str) -> None:
     for note in observation.notes:
         log.note(note)
     findings = findings_by_area(observation.findings).get(area, [])
-    log.findings.extend(f.to_dict() for f in findings)
+    # Errors first: the evidence keeps a capped number of findings, and no defect may hide behind warnings.
+    log.findings.extend(f.to_dict() for f in sorted(findings, key=lambda f: f.severity is not Severity.ERROR))
     log.note(f"{observation.footprints} distinct footprint documents checked")
     errors = [f for f in findings if f.severity is Severity.ERROR]
     if errors:
         first = errors[0]
         footprints = len({f.footprint_id for f in errors})
-        fail(f"{len(errors)} MUST violation(s) in {footprints} footprint(s); first: {first.rule} at "
-             f"{first.pointer or '/'} of {first.footprint_id}: {first.message}",
+        fail(f"{len(errors)} MUST violation(s) in {footprints} footprint(s) ({_per_rule(errors)}); first: "
+             f"{first.rule} at {first.pointer or '/'} of {first.footprint_id}: {first.message}",
              sorted({"LIST-03", "GET-02", *(f.rule for f in errors if f.rule != "SCHEMA")}))
+
+
+def _per_rule(errors: list[Finding]) -> str:
+    """Each broken rule with its footprint count, so a second defect shows beside the first in the message."""
+    footprints: dict[str, set[str | None]] = {}
+    for finding in errors:
+        footprints.setdefault(finding.rule, set()).add(finding.footprint_id)
+    return ", ".join(f"{rule} in {len(ids)}" for rule, ids in sorted(footprints.items()))
 
 
 def _rule_ids(area: str) -> list[str]:

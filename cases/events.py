@@ -24,6 +24,7 @@ from conformance.client import Response, TargetError
 from conformance.expect import expect, expect_data_object, expect_status, fail
 from conformance.listener import Callback, Incoming, Listener, event_problems
 from conformance.official import fulfilled_passes
+from conformance.probes import ProbeLog, invalid_tokens, malformed_pf_ids, report_probes, run_probes
 from conformance.rules import check_footprint
 from conformance.rules.finding import Severity
 from conformance.session import TargetSession
@@ -486,3 +487,32 @@ def test_exactly_one_response(session: TargetSession, callback: Callback,
     extra = [f"request {rid}: {count} answer events" for rid, count in counts.items() if count > 1]
     expect(not extra, "each accepted request must be answered by exactly one event (a retry only follows a failed "
                       "delivery): " + "; ".join(extra), req="EVT-24")
+
+
+# --- widened negative probes (conformance/probes.py) ---
+
+def _accepted(response: Response) -> tuple[str, bool]:
+    return f"HTTP {response.status}", 200 <= response.status < 300
+
+
+@case("EVT-MALFORMED-PFIDS-WIDE", title="Published events with any of several malformed pfIds are not accepted",
+      requirements=["EVT-03", "EVT-10"], mandatory="3.0", versions=">=2.2")
+def test_malformed_pf_ids_wide(session: TargetSession, callback: Callback) -> None:
+    """EVT-10: pfIds is an array of footprint ids (UUID); a host checking one shape or one item accepts others."""
+    log = ProbeLog()
+    run_probes(malformed_pf_ids(), lambda name, value: _accepted(_post(
+        session, _event(session, "published", {"pfIds": value}, callback.source), f"published event, pfIds: {name}")),
+        log)
+    report_probes(session.evidence.note, log, "malformed-pfIds", "EVT-03")
+
+
+@case("EVT-INVALID-TOKENS-WIDE", title="Events with realistic invalid tokens are not accepted",
+      requirements=["EVT-05", "AUTH-09"], mandatory="3.0", versions=">=2.2")
+def test_events_invalid_tokens_wide(session: TargetSession, callback: Callback) -> None:
+    """The invalid tokens of AUTH-INVALID-TOKENS-WIDE on the Events action (EVT-05: only after authentication)."""
+    probes = invalid_tokens(session.token(), session.target.client_id, session.target.auth_url,
+                            register=session.client.secrets.add)
+    log = ProbeLog()
+    run_probes(probes, lambda name, token: _accepted(_post(
+        session, _published(session, callback, [str(uuid.uuid4())]), f"Events with {name}", token=token)), log)
+    report_probes(session.evidence.note, log, "invalid-token", "EVT-05")

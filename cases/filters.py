@@ -23,6 +23,7 @@ import pytest
 from conformance.catalog import case
 from conformance.client import Response, iter_pages
 from conformance.expect import expect, expect_data_object, expect_json, expect_status, fail
+from conformance.probes import ProbeLog, report_probes, run_probes, unknown_values
 from conformance.session import TargetSession
 
 Footprint = dict[str, Any]
@@ -222,23 +223,41 @@ def _bogus(kind: str) -> str:
 # --- requests and expectations -------------------------------------------------------------------------------
 
 def _traverse(session: TargetSession, params: Params, req: str,
-              allowed: frozenset[int] = frozenset({200})) -> tuple[Response, list[Footprint]]:
-    """The first response and every footprint of a filtered listing, all pages followed.
+              allowed: frozenset[int] = frozenset({200})) -> tuple[Response, list[Footprint], str | None]:
+    """The first response, every footprint of a filtered listing (all pages followed) and why the walk was cut.
 
     Each page must answer with an `allowed` status; a success must carry a data array, a refusal
-    the caller accepted (v2 NotImplemented) ends the traversal.
+    the caller accepted (v2 NotImplemented) ends the traversal. The third value is None when the
+    walk reached the last page, else the guard's reason (page cap, memory, cycle, ...).
     """
     first: Response | None = None
     returned: list[Footprint] = []
+    stops: list[str] = []
+
+    def stopped(reason: str) -> None:
+        stops.append(reason)
+        session.evidence.note(reason)
+
+    pages = 0
     for page in iter_pages(session.client, session.footprints_url(), session.token(), params=params,
-                           max_pages=session.options.max_pages, on_stop=session.evidence.note):
+                           max_pages=session.options.max_pages, on_stop=stopped):
         first = first or page.response
+        pages = page.number
         expect_status(page.response, allowed, req=req)
         if page.response.status >= 300:
             break
         returned += [f for f in expect_data_object(page.response, list, req=req) if isinstance(f, dict)]
     assert first is not None  # iter_pages always yields the first page
-    return first, returned
+    return first, returned, _cut(stops, pages, session.options.max_pages)
+
+
+def _cut(stops: list[str], pages: int, max_pages: int) -> str | None:
+    """Why a walk ended before its last page, as a vendor reads it; None when it was complete."""
+    if not stops:
+        return None
+    if pages >= max_pages and any("loop guard" in s for s in stops):
+        return f"walk cut at {pages} pages, raise --max-pages"
+    return f"walk cut after {pages} page(s): {stops[0]}"
 
 
 def _meaning(name: str, values: Sequence[str]) -> str:
@@ -254,8 +273,12 @@ def _shown(params: Params) -> str:
 
 
 def _judge(session: TargetSession, params: Params, returned: list[Footprint], check: Check, meaning: str,
-           known: Sequence[Footprint], req: str) -> None:
-    """Every returned footprint satisfies the filter, and every known match is returned."""
+           known: Sequence[Footprint], req: str, cut: str | None = None) -> None:
+    """Every returned footprint satisfies the filter, and every known match is returned.
+
+    A walk that a guard `cut` short cannot show that a match is missing: the match may lie on a
+    page not fetched, so that direction is not judged (a wrong footprint that was returned still fails).
+    """
     query = _shown(params)
     wrong = [f for f in returned if check(f) is False]
     if wrong:
@@ -266,6 +289,9 @@ def _judge(session: TargetSession, params: Params, returned: list[Footprint], ch
                               "(ambiguous in the spec, A-14/A-15); not counted as failures")
     ids = {_id(f) for f in returned}
     missing = [f for f in known if _id(f) not in ids]
+    if missing and cut is not None:
+        session.evidence.note(f"{query}: whether footprint {_id(missing[0])} is returned was not judged: {cut}")
+        return
     if missing:
         fail(f"{query} did not return footprint {_id(missing[0])}, which the unfiltered listing contains "
              f"and which satisfies {meaning}", req)
@@ -273,7 +299,8 @@ def _judge(session: TargetSession, params: Params, returned: list[Footprint], ch
 
 def _expect_filtered(session: TargetSession, params: Params, check: Check, meaning: str,
                      known: Sequence[Footprint], req: str) -> None:
-    _judge(session, params, _traverse(session, params, req)[1], check, meaning, known, req)
+    _first, returned, cut = _traverse(session, params, req)
+    _judge(session, params, returned, check, meaning, known, req, cut)
 
 
 def _expect_criterion(session: TargetSession, name: str, req: str) -> None:
@@ -544,7 +571,7 @@ def _expect_odata(session: TargetSession, expression: str, check: Check, meaning
                   unfiltered: set[str]) -> None:
     """A v2 host may apply `$filter` (FILT-04), ignore it (FILT-01) or refuse it with NotImplemented (FILT-02)."""
     params = [("$filter", expression)]
-    first, returned = _traverse(session, params, req="FILT-01", allowed=frozenset({200, 202, 400}))
+    first, returned, cut = _traverse(session, params, req="FILT-01", allowed=frozenset({200, 202, 400}))
     if first.status == 400:
         body = expect_json(first, req="FILT-02")
         code = body.get("code") if isinstance(body, dict) else None
@@ -556,7 +583,7 @@ def _expect_odata(session: TargetSession, expression: str, check: Check, meaning
                               "ignored or matches every footprint (FILT-01)")
         return
     complete = first.status == 200  # 202 = incomplete result (FILT-05): the known match may be missing
-    _judge(session, params, returned, check, meaning, [known] if complete else [], req="FILT-04")
+    _judge(session, params, returned, check, meaning, [known] if complete else [], req="FILT-04", cut=cut)
 
 
 def _unfiltered_ids(session: TargetSession) -> set[str]:
@@ -598,3 +625,37 @@ def test_v2_odata_predicates(session: TargetSession) -> None:
 def _quoted(value: str) -> str:
     """An OData string literal: single quotes, doubled inside."""
     return "'" + value.replace("'", "''") + "'"
+
+
+# --- v3: widened negative probes (conformance/probes.py) -----------------------------------------------------
+
+WIDE_CRITERIA = ("productId", "companyId", "classification", "status")
+
+
+def _near_miss(session: TargetSession, name: str, value: str) -> tuple[str, bool]:
+    """One no-match probe: accepted when a returned footprint does not satisfy the filter (prefix, substring)."""
+    params = [(name, value)]
+    response = session.client.request("GET", session.footprints_url(), token=session.token(), params=params,
+                                      note=f"ListFootprints {_shown(params)} (matches no footprint exactly)")
+    if response.status != 200:
+        return f"HTTP {response.status}", False  # 400 for a value taken as invalid: A-16; other statuses: TC30-TC39
+    data = [f for f in expect_data_object(response, list, req="FILT-21") if isinstance(f, dict)]
+    wrong = [f for f in data if _check(name, [value])(f) is False]
+    return f"HTTP 200, {len(data)} footprint(s)" + (f", e.g. id {_id(wrong[0])}" if wrong else ""), bool(wrong)
+
+
+@case("FILT-NO-MATCH-WIDE", title="Values near a listed id or status (truncated, extended) match no footprint",
+      requirements=["FILT-11", "FILT-12", "FILT-14", "FILT-18", "FILT-21"], mandatory="3.0", versions="3.0")
+def test_filter_near_misses_match_nothing(session: TargetSession) -> None:
+    """Matching is exact (case-insensitive): a host comparing by prefix or substring returns footprints that the
+    probed value does not name. Each probe is judged against every returned footprint, so a footprint that
+    really carries the probed value is never counted against the host."""
+    listed = _listed(session)
+    probes = {f"{name}={value!r} ({label})": (name, value)
+              for name in WIDE_CRITERIA if (found := _first_with(listed, name)) is not None
+              for label, value in unknown_values(found[1]).items()}
+    if not probes:
+        pytest.skip("no listed footprint has a productId, companyId, classification or status to probe near")
+    log = ProbeLog()
+    run_probes(probes, lambda _label, probe: _near_miss(session, *probe), log)
+    report_probes(session.evidence.note, log, "near-miss filter", "FILT-21")

@@ -3,17 +3,20 @@ adopts the suite gradually (`--baseline`, `--fail-on regression`).
 
 Only failed and error count as failing; a case that could not run is reported on its own
 (newly_skipped). Mandatoriness is the current run's: the baseline may predate a version change.
+Findings are compared by key (rule, footprint id, pointer), so a new defect inside a case that
+was already failing is news too; a new error-level finding of a mandatory case is a regression.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from conformance.config import ConfigError
 from conformance.results import CaseOutcome, Outcome, Verdict
+from conformance.rules.finding import key_of
 
 _FAILING = frozenset({Outcome.FAILED.value, Outcome.ERROR.value})
 _OUTCOMES = frozenset(outcome.value for outcome in Outcome)
@@ -30,6 +33,7 @@ class Baseline:
     run_id: str | None
     verdict: str | None
     outcomes: dict[str, str]
+    findings: dict[str, tuple[str, str]] = field(default_factory=dict)  # finding key → (severity, case id)
 
 
 @dataclass(frozen=True)
@@ -47,12 +51,19 @@ class BaselineComparison:
     newly_skipped: list[str]
     new_cases: list[str]
     removed_cases: list[str]
+    new_findings: list[str] = field(default_factory=list)  # finding keys, in run order
+    new_error_findings: list[str] = field(default_factory=list)  # of those: error-level, in mandatory cases
+    fixed_findings: list[str] = field(default_factory=list)  # in the baseline, not found now
 
     @property
     def regression(self) -> bool:
         """What `--fail-on regression` gates on: a mandatory case fails that did not fail in the baseline,
-        or one that passed there could not run now (a release must not escape the gate by skipping)."""
-        return bool(self.new_mandatory_failures or self.new_mandatory_not_run)
+        one that passed there could not run now (a release must not escape the gate by skipping), or a
+        mandatory case holds an error-level finding the baseline did not have (even if it failed before)."""
+        return bool(self.new_mandatory_failures or self.new_mandatory_not_run or self.new_error_findings)
+
+    def finding_groups(self) -> dict[str, list[str]]:
+        return {"new_findings": self.new_findings, "fixed_findings": self.fixed_findings}
 
     def groups(self) -> dict[str, list[str]]:
         return {name: getattr(self, name) for name in _GROUPS}
@@ -90,7 +101,42 @@ def load_baseline(path: Path) -> Baseline:
         run_id=_string(report.get("run_id")),
         verdict=_string(report.get("verdict"), _VERDICTS),
         outcomes={case["id"]: case["outcome"] for case in cases},
+        findings=_findings(cases),
     )
+
+
+def _findings(cases: list[dict[str, Any]]) -> dict[str, tuple[str, str]]:
+    """Every finding key of the report with its severity (error wins) and case; malformed entries are skipped."""
+    found: dict[str, tuple[str, str]] = {}
+    for case in cases:
+        entries = case.get("findings")
+        for finding in entries if isinstance(entries, list) else []:
+            key = key_of(finding) if isinstance(finding, dict) else None
+            if key is not None and found.get(key, ("",))[0] != "error":
+                found[key] = (str(finding.get("severity", "")), case["id"])
+    return found
+
+
+def _compare_findings(cases: list[CaseOutcome], before: dict[str, tuple[str, str]]) -> dict[str, list[str]]:
+    """New, new error-level (mandatory cases) and fixed finding keys.
+
+    A baseline finding is fixed only when its case ran to an outcome now (passed or failed): a case
+    that was not selected or could not run says nothing about the defect.
+    """
+    now: dict[str, None] = {}
+    new_errors: dict[str, None] = {}
+    judged = {case.spec.id for case in cases if case.outcome in (Outcome.PASSED, Outcome.FAILED)}
+    for case in cases:
+        for finding in case.findings:
+            key = key_of(finding)
+            if key is None:
+                continue
+            now[key] = None
+            if key not in before and case.mandatory and finding.get("severity") == "error":
+                new_errors[key] = None
+    return {"new_findings": [key for key in now if key not in before], "new_error_findings": list(new_errors),
+            "fixed_findings": [key for key, (_severity, case_id) in before.items()
+                               if key not in now and case_id in judged]}
 
 
 def _group(now: str, before: str | None) -> str | None:
@@ -119,5 +165,5 @@ def compare(cases: list[CaseOutcome], baseline: Baseline) -> BaselineComparison:
         new_mandatory_failures=[case_id for case_id in grouped["new_failures"] if case_id in mandatory],
         new_mandatory_not_run=[case_id for case_id in grouped["newly_skipped"]
                                if case_id in mandatory and baseline.outcomes.get(case_id) == Outcome.PASSED.value],
-        **grouped,
+        **grouped, **_compare_findings(cases, baseline.findings),
     )

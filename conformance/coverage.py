@@ -131,6 +131,13 @@ def print_coverage(out: TextIO, fmt: str = "text", spec: str | None = None) -> i
         print(f"{row['id']:<9} {by}" + (f"\n{'':<10}{row['basis']}: {row['text_en']}" if row["text_en"] else ""), file=out)
     checked = sum(1 for row in rows if row["checked_by"])
     print(f"{checked} of {len(rows)} requirement ids checked", file=out)
+    from conformance.rules.basis import BASES
+
+    print("\nBasis of each data rule (MUST/definition: error, SHOULD: warning, contested: warning unless --strict; "
+          "docs/severity-audit.md)", file=out)
+    for rule_id, basis in BASES.items():
+        print(f"{rule_id:<9} basis {basis.kind} ({basis.level}; {basis.source})"
+              + (" — reviewed part by part" if basis.parts else ""), file=out)
     from conformance.rules.contested import CONTESTED
 
     print("\nContested rules (prose and published OpenAPI disagree): warnings, failures only with --strict", file=out)

@@ -16,6 +16,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from conformance.catalog import CaseSpec
+from conformance.rules.finding import key_of
 
 if TYPE_CHECKING:  # baseline.py builds on this module; results only carry its comparison
     from conformance.baseline import BaselineComparison
@@ -89,6 +90,21 @@ class CaseOutcome:
             "tables": self.tables,
             "evidence": self.evidence,
         }
+
+
+def finding_counts(cases: Iterable[CaseOutcome]) -> dict[str, int]:
+    """Distinct findings (by key) per severity; `failed` are the error-level ones, which fail their case.
+
+    A case fails once however many defects it holds: these counts show the defects behind it.
+    """
+    severities: dict[str, str] = {}
+    for case in cases:
+        for finding in case.findings:
+            key = key_of(finding)
+            if key is not None and severities.get(key) != "error":
+                severities[key] = str(finding.get("severity", ""))
+    values = list(severities.values())
+    return {"failed": values.count("error"), "warnings": values.count("warning"), "info": values.count("info")}
 
 
 def verdict_of(cases: list[CaseOutcome]) -> Verdict:
@@ -185,6 +201,7 @@ class RunResult:
             **counts,
             "beyond_official": sum(1 for c in self.cases if c.spec.official is None),
             "warnings": sum(1 for c in self.cases if not c.mandatory and c.outcome is Outcome.FAILED),
+            "findings": finding_counts(self.cases),
         }
 
     def to_dict(self) -> dict[str, Any]:

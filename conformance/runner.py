@@ -359,8 +359,10 @@ def summary_lines(result: RunResult, lang: str, report_dir: Path | None) -> list
         lines.append("  " + ", ".join(f"{labels.get(k, k)}: {labels[v.value]}" for k, v in result.profile_verdicts().items()))
     if result.baseline is not None:
         changes = {name: len(ids) for name, ids in result.baseline.groups().items()}
+        changes.update({name: len(keys) for name, keys in result.baseline.finding_groups().items()})
         lines.append(labels["cli_baseline"].format(path=result.baseline.path, **changes,
-                                                   new_mandatory_failures=len(result.baseline.new_mandatory_failures)))
+                                                   new_mandatory_failures=len(result.baseline.new_mandatory_failures),
+                                                   new_error_findings=len(result.baseline.new_error_findings)))
     if report_dir is not None:
         lines.append(labels["cli_reports"].format(path=report_dir / "report.html"))
     return lines

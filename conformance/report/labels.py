@@ -63,14 +63,21 @@ LABELS: dict[str, dict[str, str]] = {
         "cli_reports": "Reports: {path} (also report.json, summary.md, badge.json, junit.xml, allure-results/)",
         "cli_baseline": "Baseline {path}: {new_failures} new failures ({new_mandatory_failures} mandatory), {fixed} fixed, "
                         "{still_failing} still failing, {newly_skipped} newly not run, {new_cases} new cases, "
-                        "{removed_cases} removed cases",
+                        "{removed_cases} removed cases; findings: {new_findings} new ({new_error_findings} error level "
+                        "in mandatory cases), {fixed_findings} fixed",
         "md_heading": "PACT conformance {spec}",
         "md_counts": "Mandatory cases: {passed} passed, {failed} failed, {error} error, {skipped} not run, {blocked} blocked; optional warnings: {warnings}",
         "failed_mandatory": "Failed mandatory cases",
         "baseline": "Changes since the baseline",
         "baseline_run": "Baseline run",
-        "regression": "regression: a mandatory case fails that did not fail in the baseline",
-        "no_regression": "no regression: no mandatory case fails that did not fail in the baseline",
+        "regression": "regression: a mandatory case fails that did not fail in the baseline, or holds an "
+                      "error-level finding the baseline did not have",
+        "no_regression": "no regression: no mandatory case fails that did not fail in the baseline, and no "
+                         "mandatory case holds a new error-level finding",
+        "findings_line": "Findings (distinct by rule, footprint and pointer): {failed} failed (error level), "
+                         "{warnings} warnings, {info} info",
+        "new_findings": "New findings",
+        "fixed_findings": "Fixed findings",
         "new_failures": "New failures",
         "new_failure": "new",
         "fixed": "Fixed",
@@ -199,14 +206,20 @@ LABELS: dict[str, dict[str, str]] = {
         "cli_reports": "レポート: {path} (report.json、summary.md、badge.json、junit.xml、allure-results/ も出力)",
         "cli_baseline": "ベースライン {path}: 新たな不合格 {new_failures} (うち必須 {new_mandatory_failures})、解消 {fixed}、"
                         "引き続き不合格 {still_failing}、新たに未実施 {newly_skipped}、新規ケース {new_cases}、"
-                        "削除されたケース {removed_cases}",
+                        "削除されたケース {removed_cases}; 指摘: 新規 {new_findings} (うち必須ケースのエラー "
+                        "{new_error_findings})、解消 {fixed_findings}",
         "md_heading": "PACT {spec} 適合性試験",
         "md_counts": "必須ケース: 合格 {passed}、不合格 {failed}、エラー {error}、未実施 {skipped}、ブロック {blocked}; 任意ケースの警告 {warnings}",
         "failed_mandatory": "不合格の必須ケース",
         "baseline": "ベースラインからの変化",
         "baseline_run": "ベースラインの実行",
-        "regression": "後退あり: ベースラインで不合格でなかった必須ケースが不合格",
-        "no_regression": "後退なし: ベースラインで不合格でなかった必須ケースに不合格はない",
+        "regression": "後退あり: ベースラインで不合格でなかった必須ケースが不合格、またはベースラインになかった"
+                      "エラーの指摘が必須ケースにある",
+        "no_regression": "後退なし: ベースラインで不合格でなかった必須ケースに不合格はなく、必須ケースに新たな"
+                         "エラーの指摘もない",
+        "findings_line": "指摘 (規則・フットプリント・位置ごと): 不合格 (エラー) {failed}、警告 {warnings}、情報 {info}",
+        "new_findings": "新たな指摘",
+        "fixed_findings": "解消した指摘",
         "new_failures": "新たな不合格",
         "new_failure": "新規",
         "fixed": "解消",

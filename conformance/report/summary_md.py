@@ -24,6 +24,7 @@ def _icon(shown: str) -> str:
 _MARKDOWN_SPECIAL = str.maketrans({char: "\\" + char for char in "\\`*_[]|"})
 _MESSAGE_CHARS = 200
 _NONE = "—"
+_KEYS_SHOWN = 20  # finding keys listed per baseline group; report.json holds them all
 
 
 def inert(text: str, limit: int = _MESSAGE_CHARS) -> str:
@@ -64,6 +65,10 @@ def _baseline_section(result: RunResult, labels: dict[str, str]) -> list[str]:
     for group, case_ids in comparison.groups().items():
         shown = _ids(case_ids, comparison.new_mandatory_failures, labels["mandatory"])
         lines.append(f"- **{labels[group]} ({len(case_ids)}):** {shown}")
+    for group, keys in comparison.finding_groups().items():
+        shown = _ids(keys[:_KEYS_SHOWN], comparison.new_error_findings, "error")
+        more = f" … (+{len(keys) - _KEYS_SHOWN})" if len(keys) > _KEYS_SHOWN else ""
+        lines.append(f"- **{labels[group]} ({len(keys)}):** {shown}{more}")
     return lines
 
 
@@ -88,6 +93,7 @@ def summary_markdown(result: RunResult, lang: str = "en") -> str:
         f" · {labels['profiles']}: {', '.join(result.profiles) or labels['none']}",
         f"- {labels['md_counts'].format(warnings=counts['warnings'], **counts['mandatory'])}",
         f"- {verdict_pair(result, labels, icons=True)}",
+        f"- {labels['findings_line'].format(**counts['findings'])}",
         f"- {labels['verdicts']}: {parts}",
     ]
     if result.partial_reasons:

@@ -6,6 +6,7 @@ all produce and consume findings the same way.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from enum import Enum
 
@@ -45,7 +46,25 @@ class Finding:
     area: str
     footprint_id: str | None = None
 
+    @property
+    def key(self) -> str:
+        return finding_key(self.rule, self.footprint_id, self.pointer)
+
     def to_dict(self) -> dict[str, object]:
         data = asdict(self)
         data["severity"] = self.severity.value
+        data["key"] = self.key
         return data
+
+
+def finding_key(rule: object, footprint_id: object, pointer: object) -> str:
+    """rule, footprint id and pointer: the same defect keeps its key across runs (messages may change wording)."""
+    return f"{rule} {footprint_id or '-'} {pointer or '/'}"
+
+
+def key_of(finding: Mapping[str, object]) -> str | None:
+    """The key of a finding read from a report (older reports carry no `key`); None when it has no rule."""
+    rule = finding.get("rule")
+    if not isinstance(rule, str) or not rule:
+        return None
+    return finding_key(rule, finding.get("footprint_id"), finding.get("pointer"))

@@ -172,6 +172,7 @@ def test_json_report_shape_is_stable(bad: dict, tmp_path: Path) -> None:
         "severity",
         "area",
         "footprint_id",
+        "key",  # rule, footprint id, pointer: how --baseline tells one finding from another
     ]
 
 

@@ -15,6 +15,9 @@ from tests.datamodel.helpers import summary, valid
 
 DELETE = object()
 E, W = Severity.ERROR, Severity.WARNING
+# A well-formed extension envelope of a non-GxD extension (Data Model Extensions spec §5).
+_DME = {"specVersion": "2.0.0", "dataSchema": "https://x.example/shipment/1.0.0/schema.json",
+        "documentation": "https://x.example/shipment/1.0.0/", "data": {"shipmentId": "S-1"}}
 
 
 def mutated(spec: str, stem: str, changes: dict[str, Any]) -> dict[str, Any]:
@@ -61,7 +64,7 @@ FIRING = [
     ("DM-08", "2.3", POWER, {"/validityPeriodStart": "2025-03-01T00:00:00Z"}, E, "/validityPeriodEnd"),
     ("DM-08", "3.0", PP23, {"/validityPeriodEnd": "2027-01-03T00:00:00Z"}, E, "/validityPeriodEnd"),
     ("DM-08", "3.0", PP23, {"/validityPeriodEnd": "2024-02-15T00:00:00Z"}, E, "/validityPeriodEnd"),
-    ("DM-09", "2.3", POWER, {"/pcf/referencePeriodStart": "2025-01-01T00:00:00Z"}, W, "/pcf/referencePeriodEnd"),
+    ("DM-09", "2.3", POWER, {"/pcf/referencePeriodStart": "2025-01-01T00:00:00Z"}, E, "/pcf/referencePeriodEnd"),
     ("DM-10", "3.0", POWER, {"/companyIds/0": "urn:a:b"}, E, "/companyIds/0"),
     ("DM-10", "2.3", ETHANOL, {"/productIds/1": "URN:GTIN:7350053000292"}, E, "/productIds/1"),
     ("DM-11", "2.3", POWER, {"/productNameCompany": "   "}, W, "/productNameCompany"),
@@ -77,6 +80,12 @@ FIRING = [
         E,
         "/extensions/0/specVersion",
     ),
+    # The Data Model Extensions envelope (DME spec §5) binds every extension in PACT mode, not only GxD data.
+    ("DM-12", "2.3", POWER, {"/extensions": [{**_DME, "specVersion": "1.0.0"}]}, E, "/extensions/0/specVersion"),
+    ("DM-12", "3.0", POWER, {"/extensions": [{**_DME, "dataSchema": "http://x.example/s.json"}]}, E,
+     "/extensions/0/dataSchema"),
+    ("DM-12", "2.3", POWER, {"/extensions": [{**_DME, "documentation": "http://x.example/doc"}]}, E,
+     "/extensions/0/documentation"),
     ("DM-13", "3.0", STEEL, {"/pcf/geographyCountry": "DE"}, E, "/pcf"),
     ("DM-14", "2.3", STEEL, {"/pcf/geographyCountrySubdivision": "XX-NW"}, E, "/pcf/geographyCountrySubdivision"),
     ("DM-14", "3.0", STEEL, {"/pcf/geographyCountrySubdivision": "DE-ZZ"}, W, "/pcf/geographyCountrySubdivision"),
@@ -94,7 +103,7 @@ FIRING = [
     ("DM-16", "3.0", POWER, {"/pcf/declaredUnitAmount": "-1"}, E, "/pcf/declaredUnitAmount"),
     ("DM-17", "3.0", PP24, {"/pcf/productMassPerDeclaredUnit": "2"}, W, "/pcf/productMassPerDeclaredUnit"),
     ("DM-17", "2.3", POWER, {"/pcf/productMassPerDeclaredUnit": "0.5"}, W, "/pcf/productMassPerDeclaredUnit"),
-    ("DM-17", "3.0", ETHANOL, {"/pcf/productMassPerDeclaredUnit": "-0.8"}, W, "/pcf/productMassPerDeclaredUnit"),
+    ("DM-17", "3.0", ETHANOL, {"/pcf/productMassPerDeclaredUnit": "-0.8"}, E, "/pcf/productMassPerDeclaredUnit"),
     ("DM-18", "2.3", POWER, {"/pcf/dLucGhgEmissions": "-0.1"}, E, "/pcf/dLucGhgEmissions"),
     ("DM-19", "2.1", STEEL, {"/pcf/dqi/reliabilityDQR": DELETE}, E, "/pcf/dqi/reliabilityDQR"),
     ("DM-19", "2.3", FREIGHT, {"/pcf/biogenicAccountingMethodology": DELETE}, E, "/pcf/biogenicAccountingMethodology"),
@@ -102,7 +111,7 @@ FIRING = [
     ("DM-21", "3.0", PP24, {"/pcf/dqi/geographicalDQR": "0.5"}, E, "/pcf/dqi/geographicalDQR"),
     ("DM-21", "2.3", PP24, {"/pcf/dqi/coveragePercent": 101}, E, "/pcf/dqi/coveragePercent"),
     ("DM-22", "2.0", PP24, {"/pcf/primaryDataShare": 120}, E, "/pcf/primaryDataShare"),
-    ("DM-22", "3.0", PP24, {"/pcf/exemptedEmissionsPercent": "150"}, W, "/pcf/exemptedEmissionsPercent"),
+    ("DM-22", "3.0", PP24, {"/pcf/exemptedEmissionsPercent": "150"}, E, "/pcf/exemptedEmissionsPercent"),
     ("DM-23", "3.0", PP24, {"/pcf/packagingGhgEmissions": DELETE}, W, "/pcf/packagingGhgEmissions"),
     ("DM-23", "2.0", PP24, {"/pcf/packagingEmissionsIncluded": False}, E, "/pcf/packagingGhgEmissions"),
     (
@@ -141,7 +150,7 @@ FIRING = [
     ("DM-29", "2.3", STEEL, {"/pcf/assurance/boundary": DELETE}, W, "/pcf/assurance"),
     ("DM-30", "3.0", STEEL, {"/pcf/assurance": {"assurance": True, "providerName": "X"}}, W, "/pcf/assurance"),
     ("DM-31", "3.0", ETHANOL, {"/pcf/pcfExcludingBiogenicUptake": "0.5"}, W, "/pcf/pcfExcludingBiogenicUptake"),
-    ("DM-32", "3.0", ETHANOL, {"/pcf/landManagementFossilGhgEmissions": "0.5"}, W, "/pcf/landManagementFossilGhgEmissions"),
+    ("DM-32", "3.0", ETHANOL, {"/pcf/landManagementFossilGhgEmissions": "0.5"}, E, "/pcf/landManagementFossilGhgEmissions"),
     ("DM-33", "3.0", STEEL, {"/pcf/technologicalCO2CaptureOrigin": "BECCS at site"}, W, "/pcf/technologicalCO2CaptureOrigin"),
     ("DM-33", "3.0", STEEL, {"/pcf/ccsTechnologicalCO2CaptureIncluded": True}, W, "/pcf/ccsTechnologicalCO2CaptureIncluded"),
     (
@@ -196,6 +205,8 @@ SILENT = [
     ("DM-06", "2.3", POWER, {"/created": "2025-02-01T12:00:00+00:00"}),
     ("DM-10", "3.0", POWER, {"/companyIds/0": "urn:uuid:69585GB6-56T9-6958-E526-6FDGZJHU1326?=x#frag"}),
     ("DM-31", "3.0", ETHANOL, {"/pcf/pcfExcludingBiogenicUptake": "0.4465"}),  # rounding tolerance
+    ("DM-12", "2.3", POWER, {"/extensions": [_DME]}),
+    ("DM-12", "3.0", POWER, {"/extensions": [{k: v for k, v in _DME.items() if k != "documentation"}]}),
 ]
 
 

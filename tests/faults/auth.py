@@ -265,14 +265,14 @@ FAULTS = [
     Fault(
         "list-accepts-unknown-token",
         "ListFootprints serves any bearer token, known or not (AUTH-09)",
-        kills=frozenset({"AUTH-INVALID-TOKEN-LIST"}),
+        kills=frozenset({"AUTH-INVALID-TOKEN-LIST", "AUTH-INVALID-TOKENS-WIDE"}),
         collateral=frozenset({"AUTH-INVALID-TOKEN-401", "FUZZ-AUTH-REQUIRED", "PAGE-LINK-REQUIRES-AUTH"}),
         wrap=substitute_token(LIST, frozenset({"unknown"})),
     ),
     Fault(
         "get-accepts-unknown-token",
         "GetFootprint serves any bearer token, known or not (AUTH-09)",
-        kills=frozenset({"AUTH-INVALID-TOKEN-GET"}),
+        kills=frozenset({"AUTH-INVALID-TOKEN-GET", "AUTH-INVALID-TOKENS-WIDE"}),
         collateral=frozenset({"AUTH-INVALID-TOKEN-401", "FUZZ-AUTH-REQUIRED"}),
         wrap=substitute_token(GET, frozenset({"unknown"})),
     ),

@@ -28,24 +28,31 @@ def _swap_in(spec: str, invalid: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _faults_for(spec: str) -> list[Fault]:
-    """The first invalid fixture of each area becomes a fault killing that area's case."""
-    faults: dict[str, Fault] = {}
+    """Every invalid fixture breaking one area's MUST rules becomes a fault killing that area's case.
+
+    The first of each area runs the whole suite (no false failure elsewhere); the others run only the
+    area's case, so each DM rule is proven broken without a full run per rule (tests.kill_matrix).
+    """
+    faults: list[Fault] = []
+    areas_seen: set[str] = set()
     for path in sorted(Path(FIXTURES_DIR / "footprints" / spec / "invalid").glob("*.json")):
         invalid = json.loads(path.read_text(encoding="utf-8"))
         areas = {f.area for f in check_footprint(invalid, spec) if f.severity is Severity.ERROR}
-        if len(areas) != 1 or next(iter(areas)) in faults:
+        if len(areas) != 1:
             continue
         area = next(iter(areas))
         key = "3.0" if spec == "3.0" else "2.3"
-        faults[area] = Fault(
+        faults.append(Fault(
             f"data-{path.stem.lower()}@{spec}",
             f"the host serves a footprint breaking {path.stem[:5]} ({path.name})",
             kills=frozenset({AREA_CASES[area]}),
             specs=(spec,),
             overrides={"footprints": {key: _swap_in(spec, invalid)}},
             collateral=frozenset({"EVT-REQUEST-FULFILLED"}),  # the callback delivers the broken footprint too
-        )
-    return list(faults.values())
+            options={} if area not in areas_seen else {"select": AREA_CASES[area]},
+        ))
+        areas_seen.add(area)
+    return faults
 
 
 FAULTS = _faults_for("2.3") + _faults_for("3.0")

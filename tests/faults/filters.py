@@ -28,6 +28,7 @@ NEGATIVES = frozenset({"FILT-PRODUCT-ID-NO-MATCH", "FILT-COMPANY-ID-NO-MATCH", "
                        "FILT-VALID-BEFORE-NO-MATCH", "FILT-STATUS-INVALID", "FILT-AND-NO-MATCH", "FILT-OR-NO-MATCH"})
 # A parameter stripped before the host sees it is also missing from the host's next link.
 LINK = "FILT-PAGINATION-RETAINED"
+WIDE = "FILT-NO-MATCH-WIDE"  # near-miss values: an ignored filter returns footprints they do not name
 
 
 def _criteria(query: str, names: tuple[str, ...] = store.V3_FILTERS) -> Criteria:
@@ -158,10 +159,10 @@ def _v3(name: str, description: str, kills: set[str], wrap: Callable[[Any], Any]
 
 FAULTS = [
     _v3("filter-product-id-ignored", "ListFootprints ignores the productId filter (FILT-11)",
-        {"FILT-PRODUCT-ID", "FILT-PRODUCT-ID-NO-MATCH"}, _strip("productId"),
+        {"FILT-PRODUCT-ID", "FILT-PRODUCT-ID-NO-MATCH", WIDE}, _strip("productId"),
         {"FILT-AND", "FILT-CASE-INSENSITIVE", LINK}),
     _v3("filter-company-id-ignored", "ListFootprints ignores the companyId filter (FILT-12)",
-        {"FILT-COMPANY-ID", "FILT-COMPANY-ID-NO-MATCH", "FILT-OR", "FILT-OR-NO-MATCH", "FILT-AND-NO-MATCH"},
+        {"FILT-COMPANY-ID", "FILT-COMPANY-ID-NO-MATCH", "FILT-OR", "FILT-OR-NO-MATCH", "FILT-AND-NO-MATCH", WIDE},
         _strip("companyId"), {"FILT-CASE-INSENSITIVE", LINK}),
     _v3("filter-geography-ignored", "ListFootprints ignores the geography filter (FILT-13)",
         {"FILT-GEOGRAPHY", "FILT-GEOGRAPHY-NO-MATCH"}, _strip("geography"),
@@ -169,7 +170,7 @@ FAULTS = [
     _v3("filter-geography-country-only", "the geography filter only compares pcf.geographyCountry (FILT-13)",
         {"FILT-GEOGRAPHY"}, _narrow(_country_only, ("geography",))),
     _v3("filter-classification-ignored", "ListFootprints ignores the classification filter (FILT-14)",
-        {"FILT-CLASSIFICATION", "FILT-CLASSIFICATION-NO-MATCH"}, _strip("classification"),
+        {"FILT-CLASSIFICATION", "FILT-CLASSIFICATION-NO-MATCH", WIDE}, _strip("classification"),
         {"FILT-CASE-INSENSITIVE", LINK}),
     _v3("filter-case-sensitive", "filter values are matched case-sensitively (FILT-11..14, FILT-18)",
         {"FILT-CASE-INSENSITIVE"}, _narrow(_case_sensitive)),
@@ -184,7 +185,7 @@ FAULTS = [
         "(FILT-15..17)", {"FILT-VALID-ON", "FILT-VALID-AFTER", "FILT-VALID-BEFORE"},
         _refilter(_reference_period_as_validity, *VALIDITY)),
     _v3("filter-status-ignored", "ListFootprints ignores the status filter (FILT-18)",
-        {"FILT-STATUS", "FILT-STATUS-INVALID", "FILT-AND"}, _strip("status"), {"FILT-CASE-INSENSITIVE", LINK}),
+        {"FILT-STATUS", "FILT-STATUS-INVALID", "FILT-AND", WIDE}, _strip("status"), {"FILT-CASE-INSENSITIVE", LINK}),
     _v3("filter-criteria-or-combined", "different criteria are combined with OR instead of AND (FILT-20)",
         {"FILT-AND", "FILT-AND-NO-MATCH"}, _refilter(_or_across_criteria, *store.V3_FILTERS), {LINK}),
     _v3("filter-values-and-combined", "repeated values of one criterion are combined with AND instead of OR (FILT-19)",

@@ -47,6 +47,8 @@ def _swap_faults(spec: str) -> list[Fault]:
         kills = {case}
         if path.stem == "GXD-01-no-extension":
             kills = {"GXD-ENVELOPE"}
+        if "DM-12" in errors:  # the envelope rules of the Data Model Extensions spec bind in PACT mode too
+            kills.add("DM-EXTENSIONS")
         faults.append(Fault(
             f"gxd-{path.stem.lower()}@{spec}", f"the host serves GxD data breaking {rule} ({path.name})",
             kills=frozenset(kills), specs=(spec,), profiles=GXD,
@@ -60,7 +62,7 @@ def _swap_faults(spec: str) -> list[Fault]:
 def _chain_fault(spec: str) -> Fault:
     path = next((FIXTURES_DIR / "gxd" / spec / "chain-invalid").glob("GXD-18-*.json"))
     return Fault(
-        f"gxd-chain-supplier-g2g-summed@{spec}", "the Tier-0 PCF summed a supplier's Gate-to-Gate instead of its PCF",
+        f"gxd-chain-supplier-g2g-summed@{spec}", "the Tier-0 PCF summed a supplier's Gate-to-Gate instead of its PCF (GXD-18)",
         kills=frozenset({"GXD-CHAIN-CONSISTENT"}), specs=(spec,), profiles=GXD,
         overrides={"footprints": _served_with(spec, json.loads(path.read_text(encoding="utf-8")))},
     )

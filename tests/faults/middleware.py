@@ -104,6 +104,15 @@ def rewrite_request(match: Callable[[Scope], bool], mutate: Callable[[Scope], No
     return wrap
 
 
+async def read_body(receive: Any) -> bytes:
+    """The whole request body, read from an ASGI receive (hand it on with a replaying receive)."""
+    body, more = b"", True
+    while more:
+        message = await receive()
+        body, more = body + message.get("body", b""), message.get("more_body", False)
+    return body
+
+
 def set_request_header(scope: Scope, name: str, value: str) -> None:
     headers = [(k, v) for k, v in scope.get("headers", []) if k.decode().lower() != name.lower()]
     headers.append((name.lower().encode(), value.encode()))

@@ -45,7 +45,7 @@ def mass_per_declared_unit(footprint: Mapping[str, Any], spec: str) -> Iterator[
         return
     where = "/pcf/productMassPerDeclaredUnit"
     if mass < 0:
-        yield Issue(where, f"productMassPerDeclaredUnit {show(raw)} is negative", WARNING)
+        yield Issue(where, f"productMassPerDeclaredUnit {show(raw)} is negative; a mass is never below 0")  # definition
     elif unit in _MASSLESS_UNITS and mass != 0:
         yield Issue(
             where,
@@ -265,8 +265,7 @@ def land_management_fossil_within_fossil(footprint: Mapping[str, Any], spec: str
             "/pcf/landManagementFossilGhgEmissions",
             f"landManagementFossilGhgEmissions {show(pcf['landManagementFossilGhgEmissions'])} "
             f"exceeds fossilGhgEmissions {show(pcf['fossilGhgEmissions'])}, which includes it",
-            WARNING,
-        )
+        )  # an error: a part never exceeds the whole it is defined as a part of (rules/basis.py)
 
 
 _CCS_FIELDS = ("ccsTechnologicalCO2Capture", "technologicalCO2Removals", "technologicalCO2CaptureOrigin")

@@ -13,7 +13,6 @@ from typing import Any
 
 from conformance.rules.dm._support import (
     ERROR,
-    WARNING,
     Issue,
     decimal_sign,
     decimal_value,
@@ -92,8 +91,7 @@ def dqi_ranges(footprint: Mapping[str, Any], spec: str) -> Iterator[Issue]:
 
 @dm_rule("DM-22", area="data-quality")
 def percent_ranges(footprint: Mapping[str, Any], spec: str) -> Iterator[Issue]:
-    """2.x: MUST (number ranges in the text); 3.0: derived 0-100 after the 5 % cap was removed, so a warning."""
-    if is_v2(spec):
-        yield from _range_issues(pcf_of(footprint), ("pcf",), V2_NUMBERS, spec, ERROR)
-    else:
-        yield from _range_issues(pcf_of(footprint), ("pcf",), V3_PERCENT_DECIMALS, spec, WARNING)
+    """2.x: MUST (number ranges in the text); 3.0: 0-100 by the definition of a percentage share (the 5 % cap
+    was removed, the meaning of a percentage was not), so an error too (rules/basis.py)."""
+    table = V2_NUMBERS if is_v2(spec) else V3_PERCENT_DECIMALS
+    yield from _range_issues(pcf_of(footprint), ("pcf",), table, spec, ERROR)

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from conformance.rules.dm._support import WARNING, Issue, defined, dm_rule, instant, is_v2, mapping, pcf_of
+from conformance.rules.dm._support import Issue, defined, dm_rule, instant, is_v2, mapping, pcf_of
 from conformance.schemas.areas import pointer
 from conformance.schemas.values import show
 
@@ -95,5 +95,4 @@ def reference_period_order(footprint: Mapping[str, Any], spec: str) -> Iterator[
             "/pcf/referencePeriodEnd",
             f"referencePeriodEnd {show(pcf['referencePeriodEnd'])} is not after "
             f"referencePeriodStart {show(pcf['referencePeriodStart'])}",
-            WARNING,
-        )
+        )  # an error: the definition of a period (start inclusive, end exclusive), rules/basis.py

@@ -1,0 +1,421 @@
+"""The basis of every DM and GXD rule: the spec text that makes it binding, and so its severity.
+
+MUST and definition (a data type's stated range or format, the meaning of an interval, an enumeration)
+grade an error; SHOULD a warning; contested (prose and OpenAPI disagree, rules/contested.py) a warning
+unless --strict; info an info. Each rule's catalogue entry (../shared/spec/pact-requirements.md §3,
+gxd-extension.md §4) gives the level, section and the requirement in short; REVIEWED holds the rules
+whose grading was audited part by part against that text, per version where versions differ.
+docs/severity-audit.md is generated from this module (tests/test_basis.py keeps it current).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from conformance.rules.finding import Severity
+from conformance.versions import version_matches
+
+Kind = Literal["MUST", "definition", "SHOULD", "contested", "info"]
+SEVERITY: dict[str, Severity] = {"MUST": Severity.ERROR, "definition": Severity.ERROR, "SHOULD": Severity.WARNING,
+                                 "contested": Severity.WARNING, "info": Severity.INFO}
+
+
+@dataclass(frozen=True)
+class Part:
+    """One graded part of a reviewed rule: where it applies, its basis, and the severities before and after."""
+
+    what: str
+    versions: str
+    kind: Kind
+    quote: str
+    old: str
+    new: str
+    because: str = ""  # why `new` differs from what `kind` grades (a limit of the tool, not of the text)
+
+
+@dataclass(frozen=True)
+class Basis:
+    kind: Kind  # the catalogue level's strongest word
+    source: str  # section or OpenAPI path
+    quote: str  # the requirement, short
+    level: str  # the catalogue's level text (it says where versions differ)
+    parts: tuple[Part, ...] = field(default_factory=tuple)  # set for reviewed rules
+
+
+def _b(kind: Kind, source: str, quote: str, *, level: str) -> Basis:
+    return Basis(kind, source, quote, level)
+
+
+def severity_of(kind: Kind, *, strict: bool = False) -> Severity:
+    return Severity.ERROR if kind == "contested" and strict else SEVERITY[kind]
+
+
+CATALOGUE: dict[str, Basis] = {
+    "DM-01": _b(
+        "MUST", "SPEC2 `#dt-pfid`; OAS3 `id`",
+        "`id` is a UUID **version 4** (v2); v3 only requires UUID format.",
+        level="MUST"),
+    "DM-02": _b(
+        "MUST", "SPEC2 `specVersion`; OAS3 `specVersion`",
+        "`specVersion` equals the Tech Specs version the data complies with (2.0.0 / 2.1.0 / 2.2.x / "
+        "2.3.x / 3.0.x); semver format.",
+        level="MUST"),
+    "DM-03": _b(
+        "MUST", "SPEC2 `precedingPfIds`; OAS3",
+        "`precedingPfIds`, if present: non-empty, no duplicates, each a PfId, and (derived) not "
+        "containing the footprint's own `id`.",
+        level="MUST / derived"),
+    "DM-04": _b(
+        "MUST", "SPEC2 `version`",
+        "(v2) `version` integer within 0…2^31−1.",
+        level="MUST"),
+    "DM-05": _b(
+        "MUST", "SPEC2 `updated`, `#lifecycle-minor-changes`",
+        "(v2) `updated`, if present, is strictly later than `created`; MUST NOT be present if no update "
+        "happened (then `version` typically initial); timestamp…",
+        level="MUST"),
+    "DM-06": _b(
+        "MUST", "SPEC2 `#dt-datetime`",
+        "(v2) DateTime values are UTC.",
+        level="MUST"),
+    "DM-08": _b(
+        "MUST", "SPEC2 `validityPeriodStart`; SPEC3 'Validity Period'",
+        "Validity period: `validityPeriodStart` ≥ `pcf.referencePeriodEnd`; `validityPeriodEnd` > "
+        "`validityPeriodStart` (2.x explicit; 3.0 implied); `validity…",
+        level="MUST"),
+    "DM-09": _b(
+        "definition", "SPEC2/OAS3 definitions",
+        "`referencePeriodStart` < `referencePeriodEnd` (start inclusive, end exclusive).",
+        level="derived"),
+    "DM-10": _b(
+        "MUST", "SPEC2 `#dt-companyidset`, `#dt-productidset`, `#dt-productclassification`; OAS3",
+        "`companyIds`, `productIds` (and `productClassifications` if present) are non-empty sets of RFC "
+        "8141 URNs without duplicates.",
+        level="MUST"),
+    "DM-11": _b(
+        "MUST", "SPEC2; OAS2/3",
+        "`companyName`, `productNameCompany` non-empty; `productCategoryCpc` non-empty (2.x, UN CPC "
+        "code).",
+        level="MUST"),
+    "DM-12": _b(
+        "MUST", "SPEC2 `#dt-datamodelextension`; OAS3 `DataModelExtension`",
+        "`extensions`, if present, is a non-empty array; each item has `specVersion` (semver), "
+        "`dataSchema` (absolute URL), `data` (object) and `data` validat…",
+        level="MUST"),
+    "DM-13": _b(
+        "MUST", "SPEC2 `#dt-carbonfootprint-scope`; OAS3 CarbonFootprint description + `oneOf`",
+        "Geographic scope: at most one of `geographyRegionOrSubregion`, `geographyCountry`, "
+        "`geographyCountrySubdivision` is defined (none = Global).",
+        level="MUST"),
+    "DM-14": _b(
+        "MUST", "SPEC2 `#dt-iso3166cc`; OAS3",
+        "`geographyCountry` is an assigned ISO 3166-1 alpha-2 code; `geographyCountrySubdivision` an "
+        "assigned ISO 3166-2 code (pattern alone allows `XX`, `ZZ-…",
+        level="MUST"),
+    "DM-15": _b(
+        "MUST", "SPEC2 `#dt-decimal`, `#dt-percent`; OAS3 Decimal; ADR-39",
+        "Decimal-string fields hold dotted decimals (no exponent, no thousands separators, `.` as "
+        "decimal mark); Percent/DQR fields in v2 are JSON numbers, in…",
+        level="MUST"),
+    "DM-16": _b(
+        "MUST", "SPEC2 `unitaryProductAmount`; OAS3 PositiveNonZeroDecimal",
+        "`unitaryProductAmount` (v2) / `declaredUnitAmount` (v3) strictly > 0.",
+        level="MUST"),
+    "DM-17": _b(
+        "MUST", "SPEC2 `productMassPerDeclaredUnit`; OAS3",
+        "`productMassPerDeclaredUnit`: v2.3 — for `piece` MUST be mass of one piece; for liter SHOULD be "
+        "density; for kilogram SHOULD be `1`; for energy/logis…",
+        level="MUST / SHOULD"),
+    "DM-18": _b(
+        "MUST", "SPEC2 `#dt-carbonfootprint-properties`",
+        "Sign constraints (v2): ≥ 0 for pCfExcludingBiogenic, fossilGhgEmissions, fossilCarbonContent, "
+        "biogenicCarbonContent, dLucGhgEmissions, otherBiogenicG…",
+        level="MUST"),
+    "DM-19": _b(
+        "MUST", "SPEC2 advisement before CarbonFootprint table, `#dt-dataqualityindicators`",
+        "'O*' properties become mandatory when the reference period includes 1 Jan 2025 or later: "
+        "pCfIncludingBiogenic, dLucGhgEmissions, landManagementGhgEmi…",
+        level="MUST"),
+    "DM-20": _b(
+        "MUST", "SPEC2 `primaryDataShare`, `dqi`; changelog 2.0.1-20230927",
+        "Before 2025: at least one of `primaryDataShare` / `dqi` MUST be defined (2.0.1-20230927+). "
+        "2.0.0 text: if `primaryDataShare` present then `dqi` MUST …",
+        level="MUST"),
+    "DM-21": _b(
+        "MUST", "SPEC2 DQI table; OAS3 DataQualityIndicators",
+        "DQI ranges: v2 each DQR 1 ≤ x ≤ 3, coveragePercent 0–100; v3 each DQR 1 ≤ x ≤ 5 (decimal "
+        "strings).",
+        level="MUST"),
+    "DM-22": _b(
+        "MUST", "SPEC2; OAS3; changelog 3.0.0",
+        "`exemptedEmissionsPercent`: v2 number 0 ≤ x ≤ 5; v3 decimal string, cap removed (derived: 0 ≤ x "
+        "≤ 100). `primaryDataShare`: v2 number 0–100; v3 decim…",
+        level="MUST / derived"),
+    "DM-23": _b(
+        "MUST", "SPEC2 `packagingGhgEmissions`; OAS3 `packagingEmissionsIncluded`",
+        "`packagingGhgEmissions` MUST NOT be defined when `packagingEmissionsIncluded` is false; v3: "
+        "SHOULD be defined when it is true (and MUST be undefined …",
+        level="MUST / SHOULD"),
+    "DM-24": _b(
+        "MUST", "SPEC2; OAS3",
+        "`secondaryEmissionFactorSources`: if secondary data was used it MUST be present (non-empty, "
+        "each with non-empty name & version); if none used it MUST…",
+        level="MUST"),
+    "DM-25": _b(
+        "MUST", "SPEC2 `#dt-productorsectorspecificrule`; OAS3",
+        "ProductOrSectorSpecificRule: `operator = Other` ⇒ `otherOperatorName` present and non-empty "
+        "(and not naming PEF / EPD International); operator ≠ Othe…",
+        level="MUST"),
+    "DM-26": _b(
+        "MUST", "SPEC2 `characterizationFactors`, `ipccCharacterizationFactorsSources`; OAS3",
+        "Characterization factors: v2.2+ `ipccCharacterizationFactorsSources` non-empty, unique, "
+        "`AR<int>`; deprecated `characterizationFactors` (AR5/AR6) sti…",
+        level="MUST / SHOULD"),
+    "DM-27": _b(
+        "MUST", "SPEC2 `crossSectoralStandards`; OAS3",
+        "`crossSectoralStandards` (2.3, 3.0): non-empty, no duplicates; values from the version's list, "
+        "but hosts MUST accept unknown values (so a test must n…",
+        level="MUST"),
+    "DM-28": _b(
+        "MUST", "SPEC2 data types; OAS3",
+        "Enumerations (declaredUnit / declaredUnitOfMeasurement, RegionOrSubregion, "
+        "biogenicAccountingMethodology, Assurance/Verification enums, ccuCalculatio…",
+        level="MUST"),
+    "DM-29": _b(
+        "MUST", "SPEC2 `#dt-assurance`",
+        "(v2) Assurance: `assurance` boolean present; `providerName` present and non-empty; "
+        "coverage/level/boundary 'MAY be undefined only if the kind of assu…",
+        level="MUST / derived"),
+    "DM-30": _b(
+        "MUST", "OAS3 `verification`; ADR-44",
+        "(v3) `verification` object present ⇔ footprint verified (no boolean flag; `assurance` key is "
+        "invalid in v3 and would be ignored as unknown property).",
+        level="MUST"),
+    "DM-31": _b(
+        "MUST", "OAS3 `pcfExcludingBiogenicUptake` / `pcfIncludingBiogenicUptake` x-comment",
+        "(v3) PCF arithmetic (reporting rule): pcfExcludingBiogenicUptake = fossilGhgEmissions + "
+        "landUseChangeGhgEmissions + landManagementBiogenicCO2Emission…",
+        level="SHALL (reporting, `x-comment`)"),
+    "DM-32": _b(
+        "definition", "OAS3 description",
+        "(v3) landManagementFossilGhgEmissions is a subset of fossilGhgEmissions ⇒ ≤ fossilGhgEmissions.",
+        level="derived"),
+    "DM-33": _b(
+        "MUST", "OAS3 `ccsTechnologicalCO2CaptureIncluded`",
+        "(v3) CCS: if `ccsTechnologicalCO2CaptureIncluded` is false, `ccsTechnologicalCO2Capture`, "
+        "`technologicalCO2Removals`, `technologicalCO2CaptureOrigin`…",
+        level="SHALL"),
+    "DM-34": _b(
+        "MUST", "OAS3 `ccuCreditCertification`",
+        "(v3) CCU: `ccuCreditCertification` only when `ccuCalculationApproach` = `Credit`; must be a URI.",
+        level="SHALL"),
+    "DM-35": _b(
+        "MUST", "OAS3",
+        "(v3) Sign constraints per §3.6 (≥0 / ≤0 subtypes); `technologicalCO2Removals` ≤ 0 from 3.0.2.",
+        level="MUST"),
+    "DM-39": _b(
+        "MUST", "SPEC2",
+        "`comment` (v2 M) may be empty; `exemptedEmissionsDescription` (v2 M) may be `''` if nothing was "
+        "excluded; `boundaryProcessesDescription` mandatory 2.…",
+        level="MUST"),
+    "DM-41": _b(
+        "SHOULD", "SPEC2 `#dt-companyid-custom`, `#product-identifiers`; SPEC3 'Product Identification'",
+        "Recommended identifier syntax (`urn:pact:…` from 2.3; `urn:pathfinder:…` before) for custom "
+        "company/product ids and classifications.",
+        level="SHOULD"),
+    "DM-42": _b(
+        "MUST", "SPEC2 `#dt-pfid`, `PfIds`",
+        "(v2) Events `data.pfIds`, `precedingPfIds`, `GetPfId` are PfIds (UUID v4).",
+        level="MUST"),
+    "DM-43": _b(
+        "info", "OAS3",
+        "(v3) Properties not defined in OAS3 (e.g. leftover v2 fields) are not forbidden by the schema "
+        "(no `additionalProperties: false`) — but v3 footprints …",
+        level="info"),
+    "DM-44": _b(
+        "MUST", "SPEC2 `productCategoryCpc`",
+        "(v2.3) `productClassifications`, if present, supersedes `productCategoryCpc` semantically but "
+        "`productCategoryCpc` remains mandatory in 2.3.",
+        level="MUST"),
+    "GXD-01": _b(
+        "MUST", "[FACT] PACT v2 ProductFootprint.extensions; DME spec §5",
+        "GxD extension sits in `ProductFootprint.extensions` (non-empty array, not inside `pcf`). "
+        "Envelope has `specVersion '2.0.0'`, `dataSchema` (https), `d…",
+        level="error"),
+    "GXD-02": _b(
+        "definition", "[DESIGN]",
+        "`dataSchema` is a known GxD URL; exactly one GxD extension per footprint that claims GxD",
+        level="error"),
+    "GXD-03": _b(
+        "MUST", "[FACT]",
+        "`data` validates against the official `GxD_schema_en.json` pinned at commit `6ac6cf8` "
+        "(`calcMethod` ∈ {'0','1'} as strings; `FWedition` present; orga…",
+        level="error"),
+    "GXD-04": _b(
+        "SHOULD", "[DESIGN]",
+        "`data` satisfies the strict profile's syntax (decimal strings, non-empty strings, no unknown "
+        "members)",
+        level="warning"),
+    "GXD-05": _b(
+        "definition", "[DESIGN] from '(for organization-based calculations)'",
+        "`calcMethod '1'` ⇒ `organization` present (error). `calcMethod '0'` ⇒ no `organization` "
+        "(warning).",
+        level="error / warning"),
+    "GXD-06": _b(
+        "SHOULD", "[FACT] v1 list has `distributionIndex`; 2025 doc marks it O",
+        "organisation-based data discloses `scope{1,2,3}DistributionIndex`, or at least "
+        "`distributionIndexComment`",
+        level="warning"),
+    "GXD-07": _b(
+        "definition", "[DESIGN]; GHG Protocol category numbering",
+        "`scope3Category` items are integers 1–15 written as strings, no duplicates (error). Warning if "
+        "9–15 appear: downstream categories do not belong in Cr…",
+        level="error / warning"),
+    "GXD-08": _b(
+        "SHOULD", "[DESIGN] (D-1, D-2)",
+        "legacy `organization.declaredUnit`, if it is a PACT DeclaredUnit, equals `pcf.declaredUnit`; "
+        "legacy `crossSectoralStandardsUsed` is a non-empty strin…",
+        level="warning"),
+    "GXD-09": _b(
+        "SHOULD", "[FACT] doc example '2.0'; [DESIGN] list",
+        "`FWedition` matches `^\\d+\\.\\d+(\\.\\d+)?$` and is a known edition ('1.0', '2.0', '2.0.1'). "
+        "Info if < '2.0': the extension is defined on Tech Specs 2.0.",
+        level="warning"),
+    "GXD-10": _b(
+        "MUST", "[FACT] v1 unit; [DESIGN] sign",
+        "`G2G` is a decimal string ≥ 0",
+        level="error"),
+    "GXD-11": _b(
+        "definition", "[DESIGN]; follows from the definitions",
+        "`G2G ≤ C2G + tol(C2G)`: own-operations emissions cannot exceed the Cradle-to-Gate total",
+        level="error"),
+    "GXD-12": _b(
+        "SHOULD", "[FACT] roadmap's G2G-only stage; PACT requires C2G",
+        "`",
+        level="warning"),
+    "GXD-13": _b(
+        "definition", "[DESIGN] (v1 item `upstreamEmissions`)",
+        "if `UP` present: `UP ≥ 0` and `",
+        level="error"),
+    "GXD-14": _b(
+        "SHOULD", "[DESIGN] (D-5)",
+        "`gateToGateBiogenicCarbonContent` or `upstreamEmissions` present ⇒ "
+        "`gateToGateFossilGhgEmissions` present; the biogenic member is a Decimal (may be <…",
+        level="warning"),
+    "GXD-15": _b(
+        "SHOULD", "[FACT] member purpose; [DESIGN] trigger",
+        "`uPA ≠ 1` ⇒ `unitaryProductAmountComment` present, so the buyer can convert per-kg to per-piece",
+        level="warning"),
+    "GXD-16": _b(
+        "definition", "[DESIGN]",
+        "`certificateAmount` is a decimal string ≥ 0",
+        level="error"),
+    "GXD-17": _b(
+        "SHOULD", "[FACT] 'incl. RE-derived J-Credits'; [DESIGN] vocabulary",
+        "`certificateAmount` present ⇒ `certificateType` present. The type SHOULD be one of: non-fossil "
+        "certificate (FIT / non-FIT, with tracking), green powe…",
+        level="warning"),
+    "GXD-20": _b(
+        "MUST", "[FACT] PACT keeps offsets out of PCFs; [DESIGN] member",
+        "proposed `credit`: `creditAmount` ≥ 0 with `creditType`. Credits never reduce `pcf` values or "
+        "`G2G`/`UP`: fixture test, where the host's C2G must equ…",
+        level="error"),
+    "GXD-21": _b(
+        "SHOULD", "[FACT] GxD's PDS emphasis; PACT v2 O",
+        "`pcf.primaryDataShare` present, whatever the reference period (PACT makes it mandatory only "
+        "from 2025 reference periods)",
+        level="warning"),
+    "GXD-22": _b(
+        "SHOULD", "[FACT] DME Guidance Criterion 4 'No overriding'",
+        "`data` does not duplicate or override PACT attributes (e.g. a `pCfExcludingBiogenic` inside "
+        "`data`). The legacy `organization.declaredUnit`/`crossSec…",
+        level="warning"),
+}
+
+E, W = "error", "warning"
+REVIEWED: dict[str, tuple[Part, ...]] = {
+    "DM-02": (Part("specVersion of the tested major version", "all", "MUST", "SPEC2/OAS3 specVersion: the version "
+                   "of the Tech Specs the data complies with; /2/ serves 2.x, /3/ serves 3.x", E, E),
+              Part("specVersion of the tested minor version", "all", "MUST", "the same text", W, W,
+                   because="A-25: hosts serving several minor versions mix values and the examples do too, so a "
+                   "minor mismatch cannot be told from a host's legal choice of data")),
+    "DM-11": (Part("companyName, productNameCompany (and 2.x productCategoryCpc) not empty", "all", "MUST",
+                   "SPEC2 / OAS2-3: NonEmptyString (minLength 1)", E, E),
+              Part("names holding only white space", "all", "SHOULD", "NonEmptyString is defined by length only; "
+                   "a blank name says nothing, a hint", W, W),
+              Part("productCategoryCpc is a UN CPC code", "2.x", "MUST", "SPEC2 productCategoryCpc: a UN CPC code",
+                   W, W, because="digits only is this tool's approximation; it carries no CPC code list to prove "
+                   "a code unassigned")),
+    "DM-09": (Part("referencePeriodEnd after referencePeriodStart", "all", "definition",
+                   "SPEC2/OAS3: the reference period runs from referencePeriodStart (inclusive) to "
+                   "referencePeriodEnd (exclusive): an end not after the start is no period", W, E),),
+    "DM-22": (Part("exemptedEmissionsPercent 0-5, primaryDataShare 0-100", "2.x", "MUST",
+                   "SPEC2 Percent: a number 0 <= x <= 100; exemptedEmissionsPercent 0 <= x <= 5", E, E),
+              Part("exemptedEmissionsPercent, primaryDataShare 0-100", "3.0", "definition",
+                   "OAS3 Decimal strings for a percentage share of the footprint: a share lies in 0..100 "
+                   "(the 5 % cap was removed in 3.0.0, the meaning of a percentage was not)", W, E)),
+    "DM-12": (Part("extensions non-empty if defined", "2.x", "MUST", "SPEC2 extensions: if defined, MUST be a "
+                   "non-empty array", E, E),
+              Part("extensions non-empty if defined", "3.0", "SHOULD", "carried over from the 2.x text; the OAS3 "
+                   "extensions array has no minItems (A-21: OAS3 wins for 3.0), so an empty array is only a hint",
+                   W, W),
+              Part("envelope: specVersion \"2.0.0\", https dataSchema, https documentation", "all", "MUST",
+                   "Data Model Extensions spec §5 (wbcsd/data-model-extensions): specVersion 2.0.0; dataSchema "
+                   "and documentation are https URLs", "error (semver, http(s) only)", E)),
+    "DM-14": (Part("geographyCountry an assigned ISO 3166-1 code", "all", "MUST", "SPEC2 #dt-iso3166cc; OAS3: "
+                   "an ISO 3166-1 alpha-2 country code", E, E),
+              Part("subdivision in the carried ISO 3166-2 list", "all", "MUST", "SPEC2/OAS3: an ISO 3166-2 "
+                   "subdivision code", W, W, because="the list this tool carries can lag ISO's newsletters, so "
+                   "a code missing from it is no proof the code is unassigned")),
+    "DM-17": (Part("productMassPerDeclaredUnit not negative", "2.3,3.0", "definition", "SPEC2/OAS3: the mass of "
+                   "the product per declared unit: a mass is never below 0", W, E),
+              Part("0 for massless units, the declared amount (3.0) or 1 (2.3) for kilogram", "2.3,3.0", "SHOULD",
+                   "SPEC2 2.3: 'SHOULD be 1' (kilogram), 'SHOULD be 0' (energy, logistics, service); kept a "
+                   "warning in 3.0 too until its SHALL is checked against the x-rule marking", W, W)),
+    "DM-30": (Part("a v2 `assurance` key in a v3 footprint", "3.0", "SHOULD", "SPEC3 'Undefined Properties': an "
+                   "unknown property is ignored, so the key is a hint that verification was meant, not a defect",
+                   W, W),),
+    "DM-33": (Part("CCS fields consistent with ccsTechnologicalCO2CaptureIncluded", "3.0", "SHOULD", "OAS3 marks the "
+                   "CCS properties `x-rule`; SPEC3 'Validation': reporting rules are not machine-interchange "
+                   "requirements", W, W),),
+    "DM-34": (Part("ccuCreditCertification only for the Credit approach", "3.0", "SHOULD", "OAS3 "
+                   "`ccuCreditCertification`: x-rule CCU, description '(Only for Credit Approach)'; a reporting "
+                   "rule (SPEC3 'Validation')", W, W),),
+    "DM-32": (Part("landManagementFossilGhgEmissions <= fossilGhgEmissions", "3.0", "definition", "OAS3 "
+                   "description: land management fossil emissions are part of fossilGhgEmissions; a part never "
+                   "exceeds its whole", W, E),),
+    "DM-31": (Part("pcfExcludingBiogenicUptake arithmetic", "3.0", "SHOULD", "SPEC3 'Validation': x-rule "
+                   "reporting rules are not machine-interchange requirements", W, W),),
+}
+
+BASES: dict[str, Basis] = {rule_id: Basis(b.kind, b.source, b.quote, b.level, REVIEWED.get(rule_id, ()))
+                           for rule_id, b in CATALOGUE.items()}
+
+
+def parts_for(rule_id: str, spec: str) -> list[Part]:
+    return [part for part in BASES[rule_id].parts if version_matches(spec, part.versions)]
+
+
+def audit_markdown() -> str:
+    """docs/severity-audit.md: every rule's basis; reviewed rules part by part, old and new severity."""
+    lines = ["# Severity audit of the data-model rules", "",
+             "Generated from `conformance/rules/basis.py` "
+             "(`python -m conformance.rules.basis > docs/severity-audit.md`). MUST and definition grade an error, SHOULD a warning, contested a warning unless `--strict`.", "",
+             "## Reviewed rules, part by part", "",
+             "| rule | part | versions | basis | quote | old | new |", "|---|---|---|---|---|---|---|"]
+    for rule_id, parts in REVIEWED.items():
+        for p in parts:
+            new = f"{p.new} ({p.because})" if p.because else p.new
+            lines.append(f"| {rule_id} | {p.what} | {p.versions} | {p.kind} | {p.quote} | {p.old} | {new} |")
+    lines += ["", "## Every rule: the catalogue basis", "",
+              "Rules not in the table above keep their grading; their parts are not yet audited one by one.", "",
+              "| rule | basis | catalogue level | source | requirement | reviewed |", "|---|---|---|---|---|---|"]
+    for rule_id, b in BASES.items():
+        cells = [rule_id, b.kind, b.level, b.source, b.quote, "yes" if b.parts else "no"]
+        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(audit_markdown(), end="")
