@@ -129,6 +129,10 @@ class _Inject(EngineRun):
 
     def pytest_configure(self, config: pytest.Config) -> None:
         config.stash[CONTEXT_KEY] = self.context
+        # Plain tracebacks (the terminal plugin, which owns --tb, is off): the verdict reads the exception, never
+        # pytest's source excerpt, and building that excerpt re-parses source with `ast`, which CPython 3.11 can
+        # refuse after a deep recursion in the same thread ("AST constructor recursion depth mismatch").
+        config.option.tbstyle = "native"
 
     def pytest_internalerror(self, excrepr: object, excinfo: pytest.ExceptionInfo[BaseException]) -> bool | None:
         """A file-system error inside pytest (a full disk under allure-results) becomes the CLI's one line."""

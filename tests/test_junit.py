@@ -8,7 +8,8 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from conformance.catalog import CaseSpec
-from conformance.cli import EXIT_OK, _exit_code
+from conformance.cli import EXIT_OK
+from conformance.runner import exit_code as _exit_code
 from conformance.report.junit import build_junit
 from conformance.results import CaseOutcome, Outcome, RunResult
 

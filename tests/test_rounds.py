@@ -146,7 +146,7 @@ def test_round_matrix_history_regressions_and_shards(tmp_path: Path, monkeypatch
         code, output = _round(str(roster), "--workers", "3", "--report-dir", str(tmp_path / "r2"), "--db", str(db))
     rows = _rows(tmp_path / "r2")
     assert rows["get-any-token"]["verdict"] == "conformant"
-    assert rows["get-any-token"]["changes"]["newly_passing"] == ["AUTH-INVALID-TOKEN-GET", "OFFICIAL-TC7"]
+    assert rows["get-any-token"]["changes"]["newly_passing"] == ["AUTH-INVALID-TOKEN-GET", "AUTH-INVALID-TOKENS-WIDE", "OFFICIAL-TC7"]
     assert rows["clean-23"]["verdict"] == "not-conformant"
     assert rows["clean-23"]["changes"]["regressed"] == ["AUTH-TOKEN-RESPONSE"]
     assert "regressed: AUTH-TOKEN-RESPONSE" in output
