@@ -7,13 +7,17 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from conformance.engine.progress import CallbackListening, Notice
 from conformance.listener import Callback, open_callback
 from conformance.run_context import RunContext
 
 
 @pytest.fixture(scope="session")
 def announce(pact_context: RunContext, request: pytest.FixtureRequest) -> Callable[[str], None]:
-    """Say a line on the user's terminal during a case (heartbeats of long waits)."""
+    """Say a line to the user during a case (heartbeats of long waits): a Notice for the engine's caller, or
+    the terminal under plain pytest."""
+    if pact_context.progress is not None:
+        return lambda text: pact_context.emit(Notice(text))
     return _announcer(request.config, pact_context.options.quiet)
 
 
@@ -21,6 +25,8 @@ def announce(pact_context: RunContext, request: pytest.FixtureRequest) -> Callab
 def callback(pact_context: RunContext, announce: Callable[[str], None]) -> Iterator[Callback]:
     """The events host for this run, started before the first request event names it as `source`."""
     setup = open_callback(pact_context.session, announce)
+    if setup.listener is not None:
+        pact_context.emit(CallbackListening(setup.source, setup.listener.bound))
     yield setup
     setup.close()
 

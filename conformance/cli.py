@@ -130,7 +130,8 @@ def _die(message: str, code: int, err: TextIO) -> int:
 
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from conformance.config import build_settings, check_writable_dir
-    from conformance.runner import RunError, TargetUnreachable, exit_code, run, summary_lines
+    from conformance.engine import RunError, TargetUnreachable, exit_code, run, summary_lines
+    from conformance.terminal_progress import terminal_progress
 
     if not gc.get_freeze_count():  # once: the modules just imported live as long as the process, so full
         gc.freeze()                 # collections need not walk them again (a fifth of a default run's CPU)
@@ -143,7 +144,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         for warning in settings.warnings:
             print(f"pact-conformance: warning: {warning}", file=err)
         check_writable_dir(settings.options.report_dir or Path("reports"), "--report-dir")
-        output = run(settings, out=out)
+        output = run(settings, progress=terminal_progress(out, settings.options.lang, settings.options.quiet))
     except ConfigError as exc:
         return _not_tested(str(exc), EXIT_USAGE, args, settings, err)
     except TargetUnreachable as exc:
@@ -191,7 +192,7 @@ def _not_tested(message: str, code: int, args: argparse.Namespace, settings: Set
     """The one error line, plus report.json and summary.md saying `not-tested`, so CI steps that read them work."""
     from conformance.evidence import SecretBook
     from conformance.report.not_tested import not_tested_report, write_not_tested
-    from conformance.runner import _point_latest, default_report_dir
+    from conformance.engine.steps import _point_latest, default_report_dir
 
     options = settings.options if settings else None
     chosen = (options.report_dir if options else None) or args.report_dir

@@ -3,7 +3,7 @@
 Registered through the `pytest11` entry point, so `pytest cases/ --pact-base-url ...` (or `pytest --pyargs
 cases` from an installed package) works without the CLI. Every `run` flag exists here as `--pact-<flag>`
 (conformance/run_flags.py) and goes through the same config.build_settings; the run is prepared, checked and
-reported through the same runner functions, so plain pytest writes the same reports, prints the same verdict
+reported through the same engine steps (conformance/engine/steps.py), so plain pytest writes the same reports, prints the same verdict
 line and exits by the same gate as `pact-conformance run`. The CLI injects a ready RunContext instead; either
 way the same hooks turn each case's result into a CaseOutcome. The plugin stays inert for other tests.
 """
@@ -23,6 +23,7 @@ from conformance.auth import AuthError, CredentialsWithheld
 from conformance.catalog import MARKER, CaseSpec, selected_by, spec_of
 from conformance.client import BadBody, TargetError, UnusableData
 from conformance.config import ConfigError, Settings, build_settings, check_writable_dir
+from conformance.engine.progress import CaseFinished, CaseStarted
 from conformance.evidence import SecretBook
 from conformance.expect import CaseFailure
 from conformance.report_dir import claim_report_dir
@@ -35,7 +36,7 @@ from conformance.stopping import RunStops, stop_guard
 from conformance.versions import VersionInfo
 
 if TYPE_CHECKING:
-    from conformance.runner import Prepared  # noqa: F401 - named in a string annotation
+    from conformance.engine.steps import Prepared  # noqa: F401 - named in a string annotation
 
 __all__ = ["CONTEXT_KEY", "GXD_FOOTPRINTS_FILE", "SHARED_GXD_FOOTPRINTS", "RunContext"]
 
@@ -150,7 +151,7 @@ def _settings(config: pytest.Config) -> Settings:
 
 def _standalone_context(config: pytest.Config) -> RunContext:
     """Prepare the run as `run` does (plain pytest use): the same runner steps, in the same order."""
-    from conformance.runner import TargetUnreachable, prepare, preflight  # the engine; it never imports the plugin
+    from conformance.engine.steps import TargetUnreachable, prepare, preflight  # the engine; it never imports the plugin
 
     settings = _settings(config)
     try:
@@ -291,6 +292,13 @@ def _pact_case_evidence(request: pytest.FixtureRequest) -> None:
         request.getfixturevalue("pact_context").session.begin_case()
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    case = spec_of(item)
+    context = item.config.stash.get(CONTEXT_KEY, None)
+    if case is not None and context is not None:
+        context.emit(CaseStarted(case.id, len(context.outcomes) + 1, context.selected))
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     outcome = yield
@@ -302,8 +310,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if report.when == "call" or (report.when == "setup" and not report.passed):
         result = _case_outcome(case, context, call, report)
         context.outcomes.append(result)
-        if context.on_outcome is not None:
-            context.on_outcome(result, context.selected)
+        context.emit(CaseFinished(case.id, case.title, case.official, result.outcome.value, result.mandatory,
+                                  result.official_mandatory, result.message, len(context.outcomes), context.selected))
     _redact_report(report, context.session.secrets)
 
 
@@ -388,7 +396,7 @@ def _classify(call: pytest.CallInfo[None], report: pytest.TestReport) -> tuple[O
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     """The lines `run` ends with: the verdict, the parts, the baseline changes, where the reports are."""
-    from conformance.runner import summary_lines
+    from conformance.engine.steps import summary_lines
 
     result = config.stash.get(RESULT_KEY, None)
     if result is None:
@@ -404,7 +412,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Under plain pytest the run ends as `run` ends: its reports (with --pact-report-dir) and its exit code,
     by the same gate (--pact-fail-on); optional failures do not fail it."""
-    from conformance.runner import close_notes, exit_code, result_of, write_run
+    from conformance.engine.steps import close_notes, exit_code, result_of, write_run
 
     config = session.config
     prepared = config.stash.get(PREPARED_KEY, None)

@@ -1,4 +1,4 @@
-"""A run in progress, below both the engine (runner.py) and the pytest plugin, so neither imports the other for it.
+"""A run in progress, below both the engine (conformance/engine/) and the pytest plugin, so neither imports the other for it.
 
 The engine prepares a RunContext and hands it to the plugin through an EngineRun registered with pytest.main;
 under plain pytest the plugin prepares one itself, through the same engine functions.
@@ -17,6 +17,7 @@ import pytest
 
 from conformance.catalog import CaseSpec
 from conformance.config import RunOptions
+from conformance.engine.progress import ProgressEvent
 from conformance.results import CaseOutcome
 from conformance.session import TargetSession
 
@@ -36,7 +37,7 @@ class RunContext:
     profiles: frozenset[str]
     options: RunOptions
     outcomes: list[CaseOutcome] = field(default_factory=list)
-    on_outcome: Callable[[CaseOutcome, int], None] | None = None
+    progress: Callable[[ProgressEvent], None] | None = None  # the engine caller's listener
     selected: int = 0
     standalone: bool = False  # created by the plugin (plain pytest), not by the CLI
     resources: ExitStack = field(default_factory=ExitStack)
@@ -44,6 +45,10 @@ class RunContext:
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])  # also seeds fuzzing when no --seed
     started: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     notes: list[str] = field(default_factory=list)  # run-wide notes for the report (TLS problems, fallbacks)
+
+    def emit(self, event: ProgressEvent) -> None:
+        if self.progress is not None:
+            self.progress(event)
 
     def close(self) -> None:
         self.session.close()

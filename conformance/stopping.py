@@ -30,6 +30,7 @@ class RunStops:
 
     def __init__(self) -> None:
         self.reason: str | None = None
+        self.armed = False  # stops can interrupt the cases: the run holds the main thread's signals
         self._finishing = False
         self._lock = threading.Lock()
 
@@ -53,6 +54,11 @@ class RunStops:
         if self._first(f"the run timeout of {timeout_s:g} s was reached"):
             _thread.interrupt_main(signal.SIGTERM)  # runs on_signal in the main thread, whatever it waits on
 
+    def on_cancel(self) -> None:
+        """The caller cancelled the run (the service's cancel, a console button): stopped as by SIGTERM."""
+        if self.armed and self._first("cancelled"):
+            _thread.interrupt_main(signal.SIGTERM)
+
     def finishing(self) -> None:
         """The cases are over: later stops no longer interrupt (the report is being written)."""
         with self._lock:
@@ -63,14 +69,15 @@ class RunStops:
 def stop_guard(run_timeout_s: float) -> Iterator[RunStops]:
     """Within the block SIGTERM, SIGHUP and the run timeout interrupt the run like Ctrl-C.
 
-    Signals reach only the main thread; a run on another thread (a service worker) gets neither,
-    and its caller stops it.
+    Signals reach only the main thread; a run on another thread gets neither, nor the timeout and a
+    cancel (the service runs each run in a child process of its own, so its runs always have them).
     """
     stops = RunStops()
     if threading.current_thread() is not threading.main_thread():
         yield stops
         return
     previous = {sig: signal.signal(sig, stops.on_signal) for sig in STOP_SIGNALS}
+    stops.armed = True
     timer = threading.Timer(run_timeout_s, stops.on_timeout, args=(run_timeout_s,))
     timer.daemon = True
     timer.start()

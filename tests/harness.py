@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from html.parser import HTMLParser
@@ -13,7 +12,7 @@ from conformance.config import RunOptions, Settings, Target
 from conformance.reference.host import ReferenceHost
 from conformance.reference.server import ThreadedServer
 from conformance.results import Outcome, RunResult
-from conformance.runner import RunOutput, run
+from conformance.engine import RunOutput, run
 from tests.faults.model import Fault
 
 
@@ -42,7 +41,7 @@ def target_of(host: ReferenceHost, spec: str, profiles: frozenset[str] = frozens
 def run_target(target: Target, report_dir: Path, **options: Any) -> RunOutput:
     settings = Settings(target=target, options=RunOptions(report_dir=report_dir, quiet=True, **options),
                         spec=target.spec, profiles=target.profiles)
-    return run(settings, out=io.StringIO())
+    return run(settings)
 
 
 def run_host(host: ReferenceHost, report_dir: Path, spec: str, profiles: frozenset[str] = frozenset(),

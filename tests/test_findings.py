@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from conformance.runner import exit_code as _exit_code
+from conformance.engine import exit_code as _exit_code
 from conformance.reference.data import load_footprints
 from conformance.results import Outcome
 from conformance.rules.finding import finding_key

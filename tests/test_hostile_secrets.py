@@ -23,7 +23,8 @@ from conformance.evidence import BODY_EXCERPT_CHARS, EvidenceLog, SecretBook, ex
 from conformance.reference.server import ThreadedServer
 from conformance.reference.tls import RunCA, make_run_ca
 from conformance.results import Outcome, Verdict
-from conformance.runner import run
+from conformance.engine import run
+from conformance.terminal_progress import terminal_progress
 from tests.harness import artefact_text, run_target
 from tests.hostile import (MIB, NON_ASCII_TOKEN, SPELLED_TOKEN, Recorder, gzip_layers, hostile_app, json_escaped,
                            lower_percent, unicode_escaped)
@@ -216,7 +217,7 @@ def test_control_characters_never_reach_the_terminal_or_markdown(tmp_path: Path)
                             options=RunOptions(report_dir=tmp_path, timeout_s=TIMEOUT_S,
                                                select="not fuzz and not events"),
                             spec="2.3", profiles=frozenset())
-        output = run(settings, out=out)
+        output = run(settings, progress=terminal_progress(out, "en", quiet=False, err=out))
     assert "\x1b" not in out.getvalue() and "\x00" not in out.getvalue()
     for name in ("summary.md", "report.html"):
         raw = (output.report_dir / name).read_text(encoding="utf-8")

@@ -142,13 +142,13 @@ def test_a_db_that_is_a_directory_is_one_line(command: str, tmp_path: Path) -> N
 
 def test_a_full_disk_is_one_line_exit_1_and_keeps_what_was_written(tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    import conformance.runner
+    import conformance.engine.steps
 
     def write_until_full(result: object, report_dir: Path, *args: object, **kwargs: object) -> None:
         (report_dir / "report.json").write_text('{"partial": ')
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(conformance.runner, "write_reports", write_until_full)
+    monkeypatch.setattr(conformance.engine.steps, "write_reports", write_until_full)
     code, _, err = _call(["run", "-k", FAST, "--no-fuzz", "--quiet", "--report-dir", str(tmp_path / "r")])
     assert "no space left" in _one_line(code, err, expected=1) and str(tmp_path / "r") in err
     assert (tmp_path / "r" / "report.json").read_text() == '{"partial": '

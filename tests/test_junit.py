@@ -9,7 +9,7 @@ import pytest
 
 from conformance.catalog import CaseSpec
 from conformance.cli import EXIT_OK
-from conformance.runner import exit_code as _exit_code
+from conformance.engine import exit_code as _exit_code
 from conformance.report.junit import build_junit
 from conformance.results import CaseOutcome, Outcome, RunResult
 

@@ -13,7 +13,8 @@ import pytest
 from conformance import heartbeat
 from conformance.cli import main
 from conformance.config import RunOptions, Settings
-from conformance.runner import run
+from conformance.engine import run
+from conformance.terminal_progress import terminal_progress
 
 HEARTBEAT = re.compile(r"waiting for (.+) (\d+) s / (\d+) s")
 
@@ -59,7 +60,7 @@ def test_a_run_waiting_for_a_link_to_age_says_so(tmp_path: Path, monkeypatch: py
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr(heartbeat, "EVERY_S", 0.1)
     settings = Settings(target=None, options=RunOptions(report_dir=tmp_path / "r", select="link_lasts", link_wait_s=0.45))
-    output = run(settings, out=io.StringIO())
+    output = run(settings, progress=terminal_progress(io.StringIO(), "en", quiet=False))
     assert [c.outcome.value for c in output.result.cases] == ["passed"]
     lines = [line for line in capsys.readouterr().err.splitlines() if HEARTBEAT.fullmatch(line)]
     assert lines and all(HEARTBEAT.fullmatch(line)[1] == "the pagination link to age" for line in lines), lines

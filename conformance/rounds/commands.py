@@ -18,7 +18,7 @@ from conformance.rounds.model import RoundResult, SolutionRow
 from conformance.rounds.report import write_round_reports
 from conformance.rounds.roster import load_roster, parse_shard
 from conformance.rounds.store import RoundStore
-from conformance.runner import default_report_dir
+from conformance.engine.steps import default_report_dir
 
 EXIT_OK, EXIT_FAIL = 0, 1
 

@@ -1,42 +1,33 @@
-"""One conformance run end to end: target (embedded or given) → pytest over cases/ → RunResult → reports."""
+"""The steps of one conformance run, shared by the engine entry (engine/entry.py) and the pytest plugin:
+prepare the target session, preflight it, turn the outcomes into a RunResult, write the reports, gate the exit."""
 
 from __future__ import annotations
 
 import json
 import socket
 import ssl
-import sys
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import pytest
-
-import cases
 from conformance import __version__
 from conformance.baseline import Baseline, compare, load_baseline
 from conformance.config import ConfigError, Settings
 from conformance.evidence import SecretBook
-from conformance.pytest_args import case_args, case_plugins
 from conformance.reference.host import ReferenceHost
 from conformance.report import write_reports
-from conformance.report.labels import case_title, labels_for
+from conformance.report.labels import labels_for
 from conformance.report.summary_md import verdict_pair
-from conformance.results import CaseOutcome, RunResult
-from conformance.report_dir import claim_report_dir
-from conformance.run_context import CONTEXT_KEY, GXD_FOOTPRINTS_FILE, SHARED_GXD_FOOTPRINTS, EngineRun, RunContext
+from conformance.results import RunResult
+from conformance.run_context import GXD_FOOTPRINTS_FILE, SHARED_GXD_FOOTPRINTS, RunContext
 from conformance.session import TargetSession, ssl_context
-from conformance.stopping import stop_guard
 
 if TYPE_CHECKING:
     from conformance.report.certificate import Signer
-
-CASES_DIR = Path(cases.__file__).resolve().parent
-
 
 class TargetUnreachable(Exception):
     """Nothing answers at the target's address (exit code 3)."""
@@ -120,46 +111,6 @@ def _point_latest(report_dir: Path) -> None:
         pass  # a file system without symlinks still gets the report itself
 
 
-class _Inject(EngineRun):
-    """Hands the prepared RunContext to the plugin for this pytest session."""
-
-    def __init__(self, context: RunContext) -> None:
-        super().__init__(context)
-        self.os_error: OSError | None = None
-
-    def pytest_configure(self, config: pytest.Config) -> None:
-        config.stash[CONTEXT_KEY] = self.context
-        # Plain tracebacks (the terminal plugin, which owns --tb, is off): the verdict reads the exception, never
-        # pytest's source excerpt, and building that excerpt re-parses source with `ast`, which CPython 3.11 can
-        # refuse after a deep recursion in the same thread ("AST constructor recursion depth mismatch").
-        config.option.tbstyle = "native"
-
-    def pytest_internalerror(self, excrepr: object, excinfo: pytest.ExceptionInfo[BaseException]) -> bool | None:
-        """A file-system error inside pytest (a full disk under allure-results) becomes the CLI's one line."""
-        if isinstance(excinfo.value, OSError):
-            self.os_error = excinfo.value
-            return True
-        return None
-
-
-def _progress(out: TextIO, lang: str) -> Any:
-    labels = labels_for(lang)
-
-    def show(outcome: CaseOutcome, total: int) -> None:
-        done = show.count = getattr(show, "count", 0) + 1  # type: ignore[attr-defined]
-        official = outcome.spec.official or "-"
-        need = labels["mandatory"] if outcome.mandatory else (
-            labels["official_mandatory"] if outcome.official_mandatory else labels["optional"])
-        word = outcome.outcome.value.upper() if lang == "en" else labels[outcome.outcome.value]
-        title = case_title(outcome.spec.id, outcome.spec.title, lang)
-        line = f"[{done:>3}/{total}] {word:<7} {outcome.spec.id:<28} {official:<6} {need:<9} {title}"
-        if outcome.outcome.value in ("failed", "error", "skipped") and outcome.message:
-            line += f"\n{'':>10}↳ {outcome.message.splitlines()[0][:160]}"
-        print(line, file=out, flush=True)
-
-    return show
-
-
 def _signer(settings: Settings) -> Signer:
     """The certificate's signing key, loaded before the run so a bad key costs no run (joserfc only then)."""
     from conformance.report.certificate import load_signer
@@ -235,48 +186,6 @@ def close_notes(prepared: Prepared, interrupted: bool, reason: str | None) -> No
     if interrupted:
         why = f" ({reason})" if reason else ""
         context.notes.append(f"run interrupted{why}: the report holds the cases that finished before it")
-
-
-def run(settings: Settings, *, out: TextIO = sys.stdout) -> RunOutput:
-    """Run every selected case against the target and write all reports."""
-    prepared = prepare(settings)
-    context, report_dir = prepared.context, prepared.report_dir
-    target = context.session.target
-    with ExitStack() as held:
-        try:
-            stops = held.enter_context(stop_guard(settings.options.run_timeout_s))
-            preflight(prepared, lambda line: print(line, file=out))
-            held.enter_context(claim_report_dir(report_dir, overwrite=settings.options.overwrite))
-            if not settings.options.quiet:
-                context.on_outcome = _progress(out, settings.options.lang)
-                labels = labels_for(settings.options.lang)
-                where = labels["embedded_host"] if target.embedded else target.base_url
-                print(labels["cli_run"].format(spec=target.spec, where=where)
-                      + (f" (profiles: {', '.join(sorted(target.profiles))})" if target.profiles else ""), file=out)
-                if target.insecure_tls:
-                    print("WARNING: TLS verification is OFF (--insecure-tls); this is recorded in the report", file=out)
-            args = case_args(CASES_DIR, report_dir / "allure-results", settings.options.select)
-            inject = _Inject(context)
-            try:
-                code = pytest.main(args, plugins=[*case_plugins(), inject])
-                if inject.os_error is not None:
-                    raise inject.os_error
-            except OSError as exc:
-                exc.filename = exc.filename or str(report_dir)  # the one line names where the partial reports are
-                raise
-            stops.finishing()
-        finally:
-            context.close()
-        if code == pytest.ExitCode.NO_TESTS_COLLECTED or (code == 0 and not context.outcomes):
-            raise ConfigError(f"no case matches the selection {settings.options.select!r}" if settings.options.select
-                              else "no conformance case applies to this spec version and profile")
-        interrupted = code == pytest.ExitCode.INTERRUPTED  # a stop that came as the last case ended stopped nothing
-        if not interrupted and code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-            raise RunError(f"the case runner stopped abnormally (pytest exit code {int(code)})")
-        close_notes(prepared, interrupted, stops.reason)
-        output = write_run(prepared, result_of(prepared, interrupted))
-        output.stopped = stops.reason if interrupted else None
-        return output
 
 
 def result_of(prepared: Prepared, interrupted: bool, selection: str | None = None) -> RunResult:
