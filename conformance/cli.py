@@ -111,6 +111,9 @@ def _parser() -> argparse.ArgumentParser:
     history.add_argument("solution", help="solution name as in the roster")
     history.add_argument("--db", type=_path, default=DEFAULT_ROUNDS_DB, help=f"history database (default {DEFAULT_ROUNDS_DB})")
 
+    from conformance.service.commands import add_commands
+
+    add_commands(commands)
     verify = commands.add_parser("verify", help="check a certificate's signature and, given it, its report's hash")
     verify.add_argument("certificate", type=Path, help="certificate.json of a certified run")
     verify.add_argument("--key", type=Path, required=True, help="the signer's Ed25519 public key (PEM)")
@@ -329,6 +332,18 @@ def _round(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                              signing_key=args.signing_key, lang=args.lang)
 
 
+def _service(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from conformance.service.commands import service_command
+
+    return service_command(args, out, err)
+
+
+def _submit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from conformance.service.commands import submit_command
+
+    return submit_command(args, out, err)
+
+
 def _merge(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from conformance.rounds.commands import merge_command
 
@@ -349,7 +364,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     except SystemExit as exc:
         return int(exc.code or 0)
     handlers = {"run": _run, "serve": _serve, "listen-ca": _listen_ca, "validate": _validate, "cases": _cases,
-                "round": _round, "merge": _merge, "history": _history, "verify": _verify}
+                "round": _round, "merge": _merge, "history": _history, "verify": _verify,
+                "service": _service, "submit": _submit}
     try:
         return handlers[args.command](args, out, err)
     except ConfigError as exc:
