@@ -39,6 +39,9 @@ HEAD_BYTES = 64 * 1024  # what is kept of a body that exceeds the size cap
 MAX_WALK_BYTES = 16 * 1024 * 1024  # page bodies one pagination walk reads (its footprints are held while it runs)
 
 
+TLS_UNTRUSTED = "TLS certificate not trusted"  # the start of the one line a certificate verify failure gives
+
+
 class TargetError(Exception):
     """The target could not be talked to (timeout, refused, TLS, oversized or endless body)."""
 
@@ -370,7 +373,7 @@ def _describe_transport_error(exc: httpx.HTTPError) -> str:
     text = str(exc) or exc.__class__.__name__
     if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
         detail = text.split("certificate verify failed:")[-1].strip(" )") if "certificate verify failed:" in text else text
-        return f"TLS certificate not trusted ({detail}); pass --ca-cert for a private CA"
+        return f"{TLS_UNTRUSTED} ({detail}); pass --ca-cert for a private CA"
     if "WRONG_VERSION_NUMBER" in text or "wrong version number" in text:
         return "TLS handshake failed: the server did not answer with TLS"
     if isinstance(exc, httpx.ConnectError):

@@ -21,14 +21,15 @@ from _pytest.mark.expression import Expression
 
 from conformance.auth import AuthError, CredentialsWithheld
 from conformance.catalog import MARKER, CaseSpec, selected_by, spec_of
-from conformance.client import BadBody, TargetError, UnusableData
+from conformance.client import TLS_UNTRUSTED, BadBody, TargetError, UnusableData
 from conformance.config import ConfigError, Settings, build_settings, check_writable_dir
 from conformance.engine.progress import CaseFinished, CaseStarted
 from conformance.evidence import SecretBook
 from conformance.expect import CaseFailure
 from conformance.report_dir import claim_report_dir
 from conformance.results import CaseOutcome, Outcome, RunResult
-from conformance.run_context import CONTEXT_KEY, GXD_FOOTPRINTS_FILE, SHARED_GXD_FOOTPRINTS, EngineRun, RunContext
+from conformance.run_context import (CONTEXT_KEY, GXD_FOOTPRINTS_FILE, PREFLIGHT_TLS, SHARED_GXD_FOOTPRINTS,
+                                     TLS_TRUST_BLOCKER, EngineRun, RunContext)
 from conformance.run_flags import add_run_flags, run_flag_dests
 from conformance.sanitize import clean
 from conformance.session import TargetSession
@@ -333,6 +334,9 @@ def _case_outcome(case: CaseSpec, context: RunContext, call: pytest.CallInfo[Non
     if status is Outcome.FAILED and _lost_run_token(call) and _token_case_failed(context) and case.id != RUN_TOKEN_CASE:
         status, blocked_by = Outcome.BLOCKED, RUN_TOKEN_CASE
         message = f"blocked by {RUN_TOKEN_CASE}: {message}"
+    elif status is Outcome.FAILED and PREFLIGHT_TLS in context.shared and TLS_UNTRUSTED in message:
+        status, blocked_by = Outcome.BLOCKED, TLS_TRUST_BLOCKER
+        message = f"blocked by {TLS_TRUST_BLOCKER}: {message}"
     log = context.session.evidence
     return CaseOutcome(
         spec=case,

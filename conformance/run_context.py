@@ -26,6 +26,10 @@ CONTEXT_KEY = pytest.StashKey["RunContext"]()
 # so that a certification round can link supply-chain tiers served by different solutions.
 SHARED_GXD_FOOTPRINTS = "gxd_footprints"
 GXD_FOOTPRINTS_FILE = "gxd-footprints.json"
+# The preflight found the target's certificate untrusted (shared[PREFLIGHT_TLS] = its one line): the cases that
+# fail on that are blocked by TLS_TRUST_BLOCKER, the one root cause, not failed each (the fix: --ca-cert).
+PREFLIGHT_TLS = "preflight_tls"
+TLS_TRUST_BLOCKER = "TLS-TRUST"
 
 
 @dataclass

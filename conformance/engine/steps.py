@@ -23,7 +23,7 @@ from conformance.report import write_reports
 from conformance.report.labels import labels_for
 from conformance.report.summary_md import verdict_pair
 from conformance.results import RunResult
-from conformance.run_context import GXD_FOOTPRINTS_FILE, SHARED_GXD_FOOTPRINTS, RunContext
+from conformance.run_context import GXD_FOOTPRINTS_FILE, PREFLIGHT_TLS, SHARED_GXD_FOOTPRINTS, RunContext
 from conformance.session import TargetSession, ssl_context
 
 if TYPE_CHECKING:
@@ -67,12 +67,23 @@ def check_reachable(url: str, timeout_s: float) -> None:
     """A TCP connection to the URL's host and port must open; TLS and HTTP are the cases' business."""
     parts = urlsplit(url)
     port = parts.port or (443 if parts.scheme == "https" else 80)
+    where = f"{parts.scheme}://{parts.netloc}"
+    wait_s = min(timeout_s, 10.0)
     try:
-        with socket.create_connection((parts.hostname or "", port), timeout=min(timeout_s, 10.0)):
+        with socket.create_connection((parts.hostname or "", port), timeout=wait_s):
             pass
+    except socket.gaierror as exc:
+        raise TargetUnreachable(f"target unreachable: {where} ({exc.strerror}) — DNS: the name {parts.hostname} does "
+                                "not resolve; check --base-url / --auth-url") from None
+    except ConnectionRefusedError as exc:
+        raise TargetUnreachable(f"target unreachable: {where} ({exc.strerror}) — TCP: nothing listens on port {port}; "
+                                "check that the host is up and the port is right") from None
+    except TimeoutError:
+        raise TargetUnreachable(f"target unreachable: {where} (no answer within {wait_s:g} s) — TCP: a firewall, or "
+                                "a wrong address?") from None
     except OSError as exc:
         reason = exc.strerror or exc.__class__.__name__
-        raise TargetUnreachable(f"target unreachable: {parts.scheme}://{parts.netloc} ({reason})") from None
+        raise TargetUnreachable(f"target unreachable: {where} ({reason})") from None
 
 
 def tls_problem(url: str, verify: ssl.SSLContext | bool, timeout_s: float) -> str | None:
@@ -175,6 +186,8 @@ def preflight(prepared: Prepared, warn: Callable[[str], None]) -> None:
         problem = tls_problem(url, ssl_context(target), options.timeout_s)
         if problem:
             prepared.context.notes.append(problem)
+            if " not trusted:" in problem:  # the cases that fail on it are blocked by this one root cause
+                prepared.context.shared.setdefault(PREFLIGHT_TLS, problem)
             warn(f"WARNING: {problem}")
 
 
@@ -263,6 +276,7 @@ def summary_lines(result: RunResult, lang: str, report_dir: Path | None) -> list
     if blocked:  # the one root cause, named once, instead of a failure per case
         owner = next((c for c in result.cases if c.spec.id == blocked[0].blocked_by), None)
         reason = owner.message if owner is not None and owner.message else blocked[0].message
+        reason = reason.removeprefix(f"blocked by {blocked[0].blocked_by}: ")
         lines.append(labels["cli_blocked"].format(n=len(blocked), case=blocked[0].blocked_by, message=reason))
     if result.partial_reasons:
         from conformance.report.scope import scope_texts
