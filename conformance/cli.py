@@ -164,7 +164,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _print_certificate(report_dir: Path, out: TextIO) -> None:
-    from conformance.report.certificate import CERTIFICATE_FILE, PUBLIC_KEY_FILE
+    from conformance.report.certificate_files import CERTIFICATE_FILE, PUBLIC_KEY_FILE
 
     if (report_dir / CERTIFICATE_FILE).is_file():
         key = report_dir / PUBLIC_KEY_FILE

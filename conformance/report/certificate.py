@@ -25,13 +25,12 @@ from joserfc.errors import JoseError
 from joserfc.jwk import OKPKey
 
 from conformance.config import ConfigError
+from conformance.report.certificate_files import CERTIFICATE_FILE, PUBLIC_KEY_FILE  # noqa: F401 - re-exported
 from conformance.results import RunResult, verdict_from
 
 if TYPE_CHECKING:
     from conformance.config import RunOptions
 
-CERTIFICATE_FILE = "certificate.json"
-PUBLIC_KEY_FILE = "certificate-public.pem"
 CERTIFICATE_TYPE = "pact-gxd-conformance-certificate"
 CERTIFICATE_FORMAT_VERSION = 1
 ALGORITHM = "Ed25519"  # RFC 9864's fully specified name (the older "EdDSA" is deprecated)

@@ -24,7 +24,7 @@ from typing import Any
 
 from conformance import heartbeat
 from conformance.evidence import SecretBook
-from conformance.report.certificate import CERTIFICATE_FILE, PUBLIC_KEY_FILE
+from conformance.report.certificate_files import CERTIFICATE_FILE, PUBLIC_KEY_FILE
 from conformance.rounds.children import INTERRUPT_GRACE_S, Cancelled, ChildRuns
 from conformance.rounds.model import NOT_TESTED, RoundResult, SolutionRow, Status
 from conformance.rounds.roster import Roster, Solution
