@@ -28,6 +28,9 @@ def add_commands(commands: Any) -> None:
     service.add_argument("--tls-cert", type=Path, help="PEM certificate to serve (default: one of a CA kept in "
                                                        "the report root)")
     service.add_argument("--tls-key", type=Path, help="PEM key of --tls-cert")
+    service.add_argument("--internal-host", default="127.0.0.1",
+                         help="address of this machine that other instances reach (instances on several machines: the "
+                              "instance that receives a callback forwards it to the run's events host there)")
     service.add_argument("--no-workers", action="store_true", help="API only: other instances execute the runs")
     defaults = Limits()
     for name, kind in (("workers", int), ("concurrent_runs_per_account", int), ("runs_per_hour_per_account", int),
@@ -58,7 +61,8 @@ def service_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     run_wall_time_s=args.run_wall_time_s)
     options = ServiceOptions(report_root=args.report_root, database=args.database, host=args.host, port=args.port,
                              public_url=args.public_url, plain=args.plain, tls_cert=args.tls_cert,
-                             tls_key=args.tls_key, limits=limits, workers_enabled=not args.no_workers)
+                             tls_key=args.tls_key, limits=limits, workers_enabled=not args.no_workers,
+                             internal_host=args.internal_host)
     try:
         running = start_service(options, os.environ)
     except (ValueError, ServerError) as exc:

@@ -39,6 +39,7 @@ class ServiceOptions:
     limits: Limits = field(default_factory=Limits)
     stale_after_s: float = STALE_AFTER_S
     workers_enabled: bool = True  # False: an API-only instance (its runs are executed by other instances)
+    internal_host: str = "127.0.0.1"  # the address other instances reach this one's runs at (several hosts)
 
 
 @dataclass
@@ -103,7 +104,7 @@ def start_service(options: ServiceOptions, env: Mapping[str, str] = os.environ) 
     workers = None
     if options.workers_enabled:
         workers = Workers(store, box, instance_id, options.report_root.resolve(), service.public_url,
-                          options.limits, options.stale_after_s).start()
+                          options.limits, options.stale_after_s, options.internal_host).start()
     server.start()
     ca_pem = tls.ca_pem if isinstance(tls, RunCA) else None
     return RunningService(store, server, workers, server.url, service.public_url, ca_pem, admin_token, instance_id)

@@ -46,6 +46,7 @@ class Workers:
     public_url: str | None  # https base of /callbacks/…, when the target can reach the service
     limits: Limits = field(default_factory=Limits)
     stale_after_s: float = STALE_AFTER_S
+    internal_host: str = "127.0.0.1"  # where the runs' events hosts listen: other instances forward callbacks there
     _running: dict[str, Running] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _stop: threading.Event = field(default_factory=threading.Event)
@@ -197,7 +198,7 @@ class Workers:
         wall = min(float(values.get("run_timeout_s") or self.limits.run_wall_time_s), self.limits.run_wall_time_s)
         values.update(report_dir=str(report_dir), overwrite=True, quiet=True, run_timeout_s=wall)
         if values.get("base_url") and self.public_url:
-            values.update(listen="127.0.0.1:0", listen_plain=True,
+            values.update(listen=f"{self.internal_host}:0", listen_plain=True,
                           callback_url=f"{self.public_url}/callbacks/{run.callback_token}")
         return values
 
