@@ -143,15 +143,35 @@ def test_limits_answer_429_with_a_json_body(tmp_path: Path) -> None:
 def test_a_cancelled_run_ends_interrupted_with_its_partial_report(service: tuple) -> None:
     _, _, acme, _, _ = service
     run = acme.post("/api/v1/runs", json={"select": "not fuzz", "lang": "en"}).json()
-    deadline = time.monotonic() + 60
-    while acme.get(f"/api/v1/runs/{run['id']}").json()["status"] != "running" and time.monotonic() < deadline:
-        time.sleep(0.1)
-    time.sleep(1.0)
+    _wait_for_a_finished_case(acme, run["id"])
     assert acme.post(f"/api/v1/runs/{run['id']}/cancel").status_code == 202
     ended = acme.wait(run["id"])
     assert ended["status"] == "interrupted" and ended["verdict"] in ("incomplete", "not-conformant")
     report = acme.get(f"/api/v1/runs/{run['id']}/files/report.json").json()
     assert report["interrupted"] is True and "cancelled" in " ".join(report["notes"])
+
+
+def _wait_for_a_finished_case(client: Client, run_id: str) -> None:
+    """Until the run's first case has finished: the run is under way, its stop handling up."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if client.get(f"/api/v1/runs/{run_id}").json()["status"] != "queued" and _finished_cases(client, run_id):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"run {run_id} finished no case within 120 s")
+
+
+def _finished_cases(client: Client, run_id: str) -> bool:
+    """A case-finished event is in the run's stream (read for a second: the stream stays open while it runs)."""
+    with client.http.stream("GET", f"/api/v1/runs/{run_id}/events", headers={"Authorization": f"Bearer {client.token}"},
+                           timeout=httpx.Timeout(10, read=1.0)) as stream:
+        try:
+            for line in stream.iter_lines():
+                if line.startswith("event: case-finished"):
+                    return True
+        except httpx.ReadTimeout:
+            return False
+    return False
 
 
 def _trusting(ca_pem: Path) -> ssl.SSLContext:
@@ -185,10 +205,7 @@ def test_a_restart_resumes_queued_runs_and_interrupts_running_ones(tmp_path: Pat
         vendor.wait(done["id"])
         long = vendor.post("/api/v1/runs", json={"select": "not fuzz"}).json()
         queued = [vendor.post("/api/v1/runs", json={"select": "AUTH-TOKEN", "no_fuzz": True}).json() for _ in range(2)]
-        deadline = time.monotonic() + 60
-        while vendor.get(f"/api/v1/runs/{long['id']}").json()["status"] != "running" and time.monotonic() < deadline:
-            time.sleep(0.1)
-        time.sleep(1.0)
+        _wait_for_a_finished_case(vendor, long["id"])
         admin_token = admin.token
     with running_service(tmp_path, limits=Limits(workers=2), env=env, stale_after_s=2.0) as (again, admin2):
         vendor = Client(admin2.http, vendor.token)

@@ -77,7 +77,8 @@ def main() -> int:
     try:
         return execute(request, _writer(events))
     except KeyboardInterrupt:  # stopped before the cases began (the engine's stop handling was not up yet)
-        _writer(events)({"kind": "exit", "code": EXIT_FAIL, "message": "stopped before the cases began"})
+        _writer(events)({"kind": "exit", "code": EXIT_FAIL, "message": "stopped before the cases began",
+                         "interrupted": True})
         return EXIT_FAIL
     except Exception as exc:  # noqa: BLE001 - the worker needs the one line, whatever broke the harness
         _writer(events)({"kind": "exit", "code": EXIT_FAIL, "message": f"harness error: {type(exc).__name__}: {exc}"})

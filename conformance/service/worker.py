@@ -153,14 +153,14 @@ class Workers:
             timer = threading.Timer(self.limits.run_wall_time_s + KILL_GRACE_S, _signal, (process, signal.SIGKILL))
             timer.daemon = True
             timer.start()
-            code, message = self._follow(run, process)
+            code, message, stopped_early = self._follow(run, process)
             process.wait()
             timer.cancel()
         finally:
             with self._lock:
                 cancelled = self._running.pop(run.id).cancelled
         report = _read_report(str(report_dir))
-        interrupted = code is None or bool(report and report.get("interrupted")) or cancelled
+        interrupted = code is None or stopped_early or bool(report and report.get("interrupted")) or cancelled
         if code is None:
             message = message or f"the run's process ended without a result (exit status {process.returncode})"
         self.store.finish_run(run.id, status="interrupted" if interrupted else "finished",
@@ -168,11 +168,12 @@ class Workers:
                               exit_code=code if code is not None else 1, summary=report, message=message or "",
                               report_dir=str(report_dir) if report_dir.exists() else None)
 
-    def _follow(self, run: Run, process: subprocess.Popen[str]) -> tuple[int | None, str]:
-        """Store each progress event; the exit line's code and message."""
+    def _follow(self, run: Run, process: subprocess.Popen[str]) -> tuple[int | None, str, bool]:
+        """Store each progress event; the exit line's code, message and whether the run was stopped early."""
         assert process.stdout is not None
         code: int | None = None
         message = ""
+        stopped_early = False
         for line in process.stdout:
             try:
                 data = json.loads(line)
@@ -180,11 +181,12 @@ class Workers:
                 continue
             if data.get("kind") == "exit":
                 code, message = int(data.get("code", 1)), str(data.get("message") or "")
+                stopped_early = bool(data.get("interrupted"))
                 continue
             if data.get("kind") == "callback-listening":
                 self.store.set_listener(run.id, str(data.get("bound")))
             self.store.add_event(run.id, data)
-        return code, message
+        return code, message, stopped_early
 
     def _values(self, run: Run, report_dir: Path) -> dict[str, Any]:
         """The run flags of the child: the request, plus what the service decides (report folder, callbacks)."""
