@@ -158,9 +158,10 @@ class Workers:
             timer.cancel()
         finally:
             with self._lock:
-                cancelled = self._running.pop(run.id).cancelled
+                self._running.pop(run.id)
         report = _read_report(str(report_dir))
-        interrupted = code is None or stopped_early or bool(report and report.get("interrupted")) or cancelled
+        # A cancel that came as the run was writing its reports stopped nothing: the run is finished.
+        interrupted = code is None or stopped_early or bool(report and report.get("interrupted"))
         if code is None:
             message = message or f"the run's process ended without a result (exit status {process.returncode})"
         self.store.finish_run(run.id, status="interrupted" if interrupted else "finished",
