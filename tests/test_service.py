@@ -1,5 +1,6 @@
-"""The conformance service end to end on the embedded default (SQLite, in-process workers): create, follow,
-download; callbacks through the per-run endpoint; cancellation; restart recovery; every access rule."""
+"""The conformance service end to end, on the embedded default (SQLite, in-process workers polling it) and on
+PostgreSQL (procrastinate's queue; a server of the tests' own, tests/postgres_kit.py): create, follow, download;
+callbacks through the per-run endpoint; cancellation; restart recovery; every access rule."""
 
 from __future__ import annotations
 
@@ -18,15 +19,33 @@ from cryptography.fernet import Fernet
 
 from conformance.reference.host import ReferenceHost
 from conformance.service.limits import Limits
+from conformance.service.queue import conninfo
+from tests.postgres_kit import postgres  # noqa: F401 - the session's PostgreSQL server (a fixture)
 from tests.service_kit import Client, account, running_service
 
 FAST = "auth and not fuzz"
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def store_kind(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+def _new_database(kind: str, request: pytest.FixtureRequest) -> str | None:
+    """None: SQLite in the report root; else a new database on the session's PostgreSQL server."""
+    return None if kind == "sqlite" else request.getfixturevalue("postgres").new_database()
+
+
+@pytest.fixture
+def database(store_kind: str, request: pytest.FixtureRequest) -> str | None:
+    return _new_database(store_kind, request)
+
+
 @pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[object, Client, Client, Client, Client]]:
+def service(tmp_path_factory: pytest.TempPathFactory, store_kind: str,
+            request: pytest.FixtureRequest) -> Iterator[tuple[object, Client, Client, Client, Client]]:
     root = tmp_path_factory.mktemp("service")
-    with running_service(root, limits=Limits(workers=3)) as (running, admin):
+    with running_service(root, database=_new_database(store_kind, request), limits=Limits(workers=3)) as (running, admin):
         yield (running, admin, account(running, admin, "acme", "vendor"), account(running, admin, "globex", "vendor"),
                account(running, admin, "secretariat", "secretariat"))
 
@@ -111,8 +130,9 @@ def test_every_route_refuses_the_wrong_account(service: tuple) -> None:
     anonymous.close()
 
 
-def test_the_secret_is_in_no_table_log_or_report(service: tuple, tmp_path: Path) -> None:
+def test_the_secret_is_in_no_table_log_or_report(service: tuple, request: pytest.FixtureRequest) -> None:
     running, _, acme, _, _ = service
+    postgres = None if running.store.is_sqlite else request.getfixturevalue("postgres")
     secret = "s3cr3t-" + "q" * 20
     with ReferenceHost("2.3") as host:
         body = {"base_url": host.url, "client_id": host.config.client_id, "client_secret": secret,
@@ -120,16 +140,19 @@ def test_the_secret_is_in_no_table_log_or_report(service: tuple, tmp_path: Path)
         run = acme.post("/api/v1/runs", json=body).json()
         ended = acme.wait(run["id"])
     assert ended["verdict"] == "not-conformant"  # the wrong secret: the token case fails
-    dump = "\n".join(running.store.engine.raw_connection().iterdump()) if running.store.is_sqlite else ""
-    assert dump and secret not in dump
+    if running.store.is_sqlite:
+        dump = "\n".join(running.store.engine.raw_connection().iterdump())
+    else:
+        dump = postgres.dump(conninfo(running.store.url))
+    assert run["id"] in dump and secret not in dump
     folder = Path(running.store.run(run["id"]).report_dir)
     for path in folder.rglob("*"):
         if path.is_file():
             assert secret not in path.read_text(encoding="utf-8", errors="replace"), path
 
 
-def test_limits_answer_429_with_a_json_body(tmp_path: Path) -> None:
-    with running_service(tmp_path, limits=Limits(workers=1, concurrent_runs_per_account=1, runs_per_hour_per_account=2)) as (_, admin):
+def test_limits_answer_429_with_a_json_body(tmp_path: Path, database: str | None) -> None:
+    with running_service(tmp_path, database=database, limits=Limits(workers=1, concurrent_runs_per_account=1, runs_per_hour_per_account=2)) as (_, admin):
         vendor = account(None, admin, "v", "vendor")  # type: ignore[arg-type]
         first = vendor.post("/api/v1/runs", json={"select": "AUTH-TOKEN", "no_fuzz": True}).json()
         second = vendor.post("/api/v1/runs", json={"select": "AUTH-TOKEN", "no_fuzz": True})
@@ -178,9 +201,9 @@ def _trusting(ca_pem: Path) -> ssl.SSLContext:
     return ssl.create_default_context(cafile=str(ca_pem))
 
 
-def test_a_host_reachable_only_through_the_callback_url_is_conformant(tmp_path: Path) -> None:
+def test_a_host_reachable_only_through_the_callback_url_is_conformant(tmp_path: Path, database: str | None) -> None:
     """The vendor host calls back the service's public URL; the run, in its own process, sees the events."""
-    with running_service(tmp_path) as (running, admin):
+    with running_service(tmp_path, database=database) as (running, admin):
         vendor = account(running, admin, "acme", "vendor")
         with ReferenceHost("2.3", overrides={"callback_verify": _trusting(running.ca_pem)}) as host:
             body = {"base_url": host.url, "client_id": host.config.client_id, "client_secret": host.config.client_secret,
@@ -197,9 +220,9 @@ def test_a_host_reachable_only_through_the_callback_url_is_conformant(tmp_path: 
     assert f"/callbacks/{run['callback_url'].rstrip('/').rsplit('/', 1)[-1]}" in evidence  # answers came through it
 
 
-def test_a_restart_resumes_queued_runs_and_interrupts_running_ones(tmp_path: Path) -> None:
+def test_a_restart_resumes_queued_runs_and_interrupts_running_ones(tmp_path: Path, database: str | None) -> None:
     env = {"PACT_SERVICE_KEY": Fernet.generate_key().decode()}
-    with running_service(tmp_path, limits=Limits(workers=1), env=env, stale_after_s=2.0) as (running, admin):
+    with running_service(tmp_path, database=database, limits=Limits(workers=1), env=env, stale_after_s=2.0) as (running, admin):
         vendor = account(running, admin, "acme", "vendor")
         done = vendor.post("/api/v1/runs", json={"select": "AUTH-TOKEN", "no_fuzz": True}).json()
         vendor.wait(done["id"])
@@ -207,7 +230,8 @@ def test_a_restart_resumes_queued_runs_and_interrupts_running_ones(tmp_path: Pat
         queued = [vendor.post("/api/v1/runs", json={"select": "AUTH-TOKEN", "no_fuzz": True}).json() for _ in range(2)]
         _wait_for_a_finished_case(vendor, long["id"])
         admin_token = admin.token
-    with running_service(tmp_path, limits=Limits(workers=2), env=env, stale_after_s=2.0) as (again, admin2):
+    with running_service(tmp_path, database=database, limits=Limits(workers=2), env=env,
+                         stale_after_s=2.0) as (again, admin2):
         vendor = Client(admin2.http, vendor.token)
         assert again.admin_token is None and admin_token
         interrupted = vendor.get(f"/api/v1/runs/{long['id']}").json()

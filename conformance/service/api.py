@@ -15,7 +15,7 @@ import tarfile
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import yaml
@@ -33,6 +33,9 @@ from conformance.service.requests import RunRequest
 from conformance.service.secret_box import SecretBox
 from conformance.service.store import ENDED, Account, Run, Store, new_run_id, now
 
+if TYPE_CHECKING:
+    from conformance.service.queue import Queue
+
 OPENAPI_FILE = Path(__file__).resolve().parent / "openapi.yaml"
 REPORT_FILES = {"report.json": "application/json", "report.html": "text/html; charset=utf-8",
                 "junit.xml": "application/xml", "summary.md": "text/markdown; charset=utf-8",
@@ -44,8 +47,10 @@ SSE_KEEPALIVE_S = 15.0
 class Service:
     """The API's state: the store, the secret box, the limits and where callbacks are public."""
 
-    def __init__(self, store: Store, box: SecretBox, limits: Limits, public_url: str | None) -> None:
+    def __init__(self, store: Store, box: SecretBox, limits: Limits, public_url: str | None,
+                 queue: Queue | None = None) -> None:
         self.store, self.box, self.limits, self.public_url = store, box, limits, public_url
+        self.queue = queue  # PostgreSQL: procrastinate; None on SQLite, whose workers poll the store
         self.client = httpx.AsyncClient(timeout=30.0)
 
     def callback_url(self, run: Run) -> str | None:
@@ -142,6 +147,13 @@ async def create_run(request: Request) -> Response:
     ciphertext = service.box.hold(run_id, secrets)  # in memory before the run is queued: a worker may take it at once
     run = await _db(service.store.create_run, run_id, account.id, run_request.spec, sorted(run_request.profiles),
                     target, values, run_request.solution, ciphertext)
+    if service.queue is not None:
+        try:
+            await _db(service.queue.enqueue, run.id)  # the job carries the run id only
+        except Exception as exc:  # noqa: BLE001 - a run no worker will see is ended now, not left queued
+            await _db(service.store.cancel_queued, run.id)
+            service.box.take(run.id, None)
+            return error(503, "queue_unavailable", f"the run could not be queued: {type(exc).__name__}")
     return JSONResponse(service.run_json(run), status_code=201, headers={"Location": f"/api/v1/runs/{run.id}"})
 
 

@@ -24,10 +24,17 @@ CANCEL_SIGNAL = signal.SIGUSR1
 
 
 def _writer(stream: TextIO) -> Any:
+    gone = threading.Event()
+
     def emit(event: ProgressEvent | dict[str, Any]) -> None:
+        if gone.is_set():
+            return
         data = event if isinstance(event, dict) else event.to_dict()
-        stream.write(json.dumps(data, ensure_ascii=False) + "\n")
-        stream.flush()
+        try:
+            stream.write(json.dumps(data, ensure_ascii=False) + "\n")
+            stream.flush()
+        except (BrokenPipeError, ValueError, OSError):  # the worker died (SIGKILL): the run still writes its report
+            gone.set()
 
     return emit
 

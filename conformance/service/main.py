@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from conformance.reference.server import ThreadedServer
 from conformance.reference.tls import RunCA, ServerCertificate, kept_ca
@@ -20,7 +21,10 @@ from conformance.service.api import Service, make_app
 from conformance.service.limits import Limits
 from conformance.service.secret_box import SecretBox
 from conformance.service.store import Store, database_url
-from conformance.service.worker import STALE_AFTER_S, Workers
+from conformance.service.worker import HEARTBEAT_S, STALE_AFTER_S, Workers
+
+if TYPE_CHECKING:
+    from conformance.service.queue import Queue
 
 ADMIN_NAME = "admin"
 
@@ -54,10 +58,13 @@ class RunningService:
     ca_pem: Path | None
     admin_token: str | None  # only on the start that created the admin account
     instance_id: str
+    queue: Queue | None = None
 
     def stop(self) -> None:
         if self.workers is not None:
             self.workers.stop()
+        elif self.queue is not None:
+            self.queue.stop()
         self.server.stop()
         self.store.close()
 
@@ -93,18 +100,27 @@ def start_service(options: ServiceOptions, env: Mapping[str, str] = os.environ) 
         raise ValueError("--public-url must be an https URL: targets send callbacks over TLS only")
     box = SecretBox(env)
     store = Store(database_url(options.database, options.report_root))
-    store.migrate()
+    instance_id = uuid.uuid4().hex[:16]
+    queue = None
+    if not store.is_sqlite:  # several instances: runs wait in procrastinate's queue, in the same PostgreSQL
+        from conformance.service.queue import ProcrastinateQueue, apply_schema
+
+        store.migrate(also=apply_schema)
+        queue = ProcrastinateQueue(store.url, name=f"pact-{instance_id}", heartbeat_s=HEARTBEAT_S,
+                                   stale_after_s=options.stale_after_s)
+    else:
+        store.migrate()
     admin_token = ensure_admin(store)
     tls = _tls(options)
-    instance_id = uuid.uuid4().hex[:16]
-    service = Service(store, box, options.limits, None)
+    service = Service(store, box, options.limits, None, queue)
     server = ThreadedServer(make_app(service), tls=tls, host=options.host, port=options.port)
     public_url = (options.public_url or (server.url if tls is not None else None))
     service.public_url = public_url.rstrip("/") if public_url else None
     workers = None
     if options.workers_enabled:
         workers = Workers(store, box, instance_id, options.report_root.resolve(), service.public_url,
-                          options.limits, options.stale_after_s, options.internal_host).start()
+                          options.limits, options.stale_after_s, options.internal_host, queue).start()
     server.start()
     ca_pem = tls.ca_pem if isinstance(tls, RunCA) else None
-    return RunningService(store, server, workers, server.url, service.public_url, ca_pem, admin_token, instance_id)
+    return RunningService(store, server, workers, server.url, service.public_url, ca_pem, admin_token, instance_id,
+                          queue)

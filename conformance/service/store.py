@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection, Engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 RUN_STATES = ("queued", "running", "finished", "interrupted")
@@ -52,8 +54,10 @@ def now() -> datetime:
 
 
 def _aware(value: datetime | None) -> datetime | None:
-    """SQLite hands datetimes back naive; they were written in UTC."""
-    return value.replace(tzinfo=timezone.utc) if value is not None and value.tzinfo is None else value
+    """In UTC: SQLite hands datetimes back naive (they were written in UTC), PostgreSQL in its session's zone."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -140,8 +144,9 @@ class Store:
         if self.is_sqlite:
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
 
-    def migrate(self) -> None:
-        """Bring the schema to the newest revision (Alembic), as every instance does at start."""
+    def migrate(self, also: Callable[[Connection], None] | None = None) -> None:
+        """Bring the schema to the newest revision (Alembic), as every instance does at start; `also` runs on the
+        same connection, under the same lock (the queue's own schema)."""
         from alembic import command
         from alembic.config import Config
 
@@ -152,6 +157,8 @@ class Store:
                 connection.execute(sa.text("SELECT pg_advisory_xact_lock(4242)"))
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
+            if also is not None:
+                also(connection)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -304,11 +311,11 @@ class Store:
     # Callback limits
     def count_callback(self, run_id: str) -> int:
         """One more request to the run's callback endpoint; how many it has had."""
+        insert = (sqlite_insert if self.is_sqlite else postgresql_insert)(callback_counts)
+        upsert = insert.values(run_id=run_id, requests=1).on_conflict_do_update(  # one statement: instances race
+            index_elements=[callback_counts.c.run_id], set_={"requests": callback_counts.c.requests + 1})
         with self.engine.begin() as db:
-            done = db.execute(callback_counts.update().where(callback_counts.c.run_id == run_id)
-                              .values(requests=callback_counts.c.requests + 1)).rowcount
-            if not done:
-                db.execute(callback_counts.insert().values(run_id=run_id, requests=1))
+            db.execute(upsert)
             return int(db.execute(sa.select(callback_counts.c.requests)
                                   .where(callback_counts.c.run_id == run_id)).scalar_one())
 

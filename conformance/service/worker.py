@@ -1,8 +1,9 @@
 """This instance's workers: claim queued runs from the store, run each in a child process, record its progress.
 
 A bounded pool of threads, each supervising one child (`python -m conformance.service.child`): the child runs
-the engine, the thread stores its progress events and its end. Claims are compare-and-set in the store, so
-several instances share one queue without taking a run twice. A beat every HEARTBEAT_S marks this instance
+the engine, the thread stores its progress events and its end. On SQLite a dispatch loop polls the store for
+queued runs; on PostgreSQL procrastinate hands out run ids (queue.py). Claims are compare-and-set in the store,
+so several instances share one queue without taking a run twice. A beat every HEARTBEAT_S marks this instance
 alive; the runs of an instance that stopped beating are ended "interrupted" by whichever instance sees it.
 """
 
@@ -17,12 +18,16 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from conformance.rounds.children import _death_signal_setter
 from conformance.service.child import CANCEL_SIGNAL
 from conformance.service.limits import Limits
 from conformance.service.secret_box import KEY_VARIABLE, SecretBox
 from conformance.service.store import Run, Store
+
+if TYPE_CHECKING:
+    from conformance.service.queue import Queue
 
 HEARTBEAT_S = 2.0
 STALE_AFTER_S = 10.0
@@ -47,6 +52,7 @@ class Workers:
     limits: Limits = field(default_factory=Limits)
     stale_after_s: float = STALE_AFTER_S
     internal_host: str = "127.0.0.1"  # where the runs' events hosts listen: other instances forward callbacks there
+    queue: Queue | None = None  # PostgreSQL: procrastinate hands out the runs; SQLite: the dispatch loop polls
     _running: dict[str, Running] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _stop: threading.Event = field(default_factory=threading.Event)
@@ -57,15 +63,20 @@ class Workers:
 
     def start(self) -> Workers:
         self.store.heartbeat(self.instance_id, self.public_url or "")
-        for target, name in ((self._dispatch, "dispatch"), (self._watch, "watch")):
+        loops = [(self._watch, "watch")] + ([(self._dispatch, "dispatch")] if self.queue is None else [])
+        for target, name in loops:
             thread = threading.Thread(target=target, name=f"pact-service-{name}", daemon=True)
             thread.start()
             self._threads.append(thread)
+        if self.queue is not None:
+            self.queue.start(self.execute_queued, self.limits.workers)
         return self
 
     def stop(self) -> None:
         """Stop claiming; running children are stopped (SIGTERM: each writes its partial report) and ended."""
         self._stop.set()
+        queue_stopped = threading.Thread(target=self.queue.stop if self.queue else lambda: None, daemon=True)
+        queue_stopped.start()  # the queue fetches no more jobs; it has stopped once its running jobs end
         with self._lock:
             running = list(self._running.values())
         for entry in running:
@@ -73,6 +84,7 @@ class Workers:
         deadline = time.monotonic() + 30
         while self._running and time.monotonic() < deadline:
             time.sleep(0.05)
+        queue_stopped.join(timeout=30)
         for thread in self._threads:
             thread.join(timeout=5)
 
@@ -91,6 +103,20 @@ class Workers:
                 self._stop.wait(POLL_S)
                 continue
             threading.Thread(target=self._execute, args=(run,), name=f"pact-run-{run.id}", daemon=True).start()
+
+    def execute_queued(self, run_id: str) -> None:
+        """The queue's task: execute the run if it is still queued (another job, instance or cancel may have
+        ended or taken it); returns when it has ended."""
+        if self._stop.is_set():  # fetched as this instance stops: back to the queue, for another instance
+            assert self.queue is not None
+            self.queue.enqueue(run_id)
+            return
+        self._slots.acquire()
+        run = self.store.claim_queued(self.instance_id, run_id)
+        if run is None:
+            self._slots.release()
+            return
+        self._execute(run)
 
     def _watch(self) -> None:
         """Beat, pass cancels on to the children, and end the runs of instances that stopped beating."""
@@ -143,7 +169,7 @@ class Workers:
         report_dir = self._report_dir(run)
         process = subprocess.Popen([sys.executable, "-m", "conformance.service.child"], stdin=subprocess.PIPE,
                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, encoding="utf-8",
-                                   env=_child_env(), start_new_session=True)
+                                   env=_child_env(), start_new_session=True, preexec_fn=_death_signal_setter())
         with self._lock:
             self._running[run.id] = Running(run, process)
         try:
