@@ -29,6 +29,7 @@ from tests.service_kit import Client
 from tests.test_service import _wait_for_a_finished_case
 
 CLI = "import sys; from conformance.cli import main; sys.exit(main(sys.argv[1:]))"
+LONG = {"lang": "en", "fuzz_budget": 10000}  # a full run whose fuzzing outlasts the test's steps
 
 
 @dataclass
@@ -74,6 +75,10 @@ def _client(instance: Instance, token: str) -> Client:
                                timeout=30.0), token)
 
 
+def _kinds(store: Store, run_id: str) -> set[str]:
+    return {str(data.get("kind")) for _, data in store.events_after(run_id, 0, limit=100000)}
+
+
 def _until(condition, timeout_s: float, what: str) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -101,13 +106,13 @@ def test_a_killed_instance_s_queued_runs_are_taken_by_the_other(instances: tuple
         created = admin_a.post("/api/v1/accounts", json={"name": "acme", "role": "vendor"})
         vendor_a = _client(a, created.json()["token"])
         # A's one worker takes a full run (fuzzing keeps it going).
-        long_a = vendor_a.post("/api/v1/runs", json={"lang": "en"}).json()
+        long_a = vendor_a.post("/api/v1/runs", json=LONG).json()
         _wait_for_a_finished_case(vendor_a, long_a["id"])
         b = _start(root, database, env, workers=1)
         started.append(b)
         vendor_b = _client(b, vendor_a.token)
         # B's one worker takes the next; then both are busy, and what A accepts next waits in the queue.
-        long_b = vendor_b.post("/api/v1/runs", json={"lang": "en"}).json()
+        long_b = vendor_b.post("/api/v1/runs", json=LONG).json()
         _wait_for_a_finished_case(vendor_b, long_b["id"])
         assert store.run(long_a["id"]).instance_id == a.instance_id  # type: ignore[union-attr]
         assert store.run(long_b["id"]).instance_id == b.instance_id  # type: ignore[union-attr]
@@ -118,6 +123,7 @@ def test_a_killed_instance_s_queued_runs_are_taken_by_the_other(instances: tuple
             queued = [vendor_a.post("/api/v1/runs", json=body).json() for _ in range(2)]
             time.sleep(1.0)
             assert [store.run(r["id"]).status for r in queued] == ["queued", "queued"]  # type: ignore[union-attr]
+            assert not _kinds(store, long_a["id"]) & {"run-finished"}  # A is mid-run
             a.process.kill()  # SIGKILL: no stop handling; its run's child gets SIGTERM from the kernel (PDEATHSIG)
             a.process.wait(10)
             killed_at = time.monotonic()
@@ -144,8 +150,8 @@ def test_a_killed_instance_s_queued_runs_are_taken_by_the_other(instances: tuple
         _until(queue_drained, 60, "A's stalled job retried and done")
         again = store.run(long_a["id"])
         assert again is not None and again.status == "interrupted" and again.instance_id == a.instance_id
-        starts = [data for _, data in store.events_after(long_a["id"], 0, limit=100000) if data.get("kind") == "run-started"]
-        assert len(starts) == 1  # it ran once
+        starts = [data for _, data in store.events_after(long_a["id"], 0, limit=100000) if data["kind"] == "run-started"]
+        assert len(starts) == 1 and "run-finished" not in _kinds(store, long_a["id"])  # it ran once, and was cut
         print(f"\nqueued runs of the killed instance finished on the other {time.monotonic() - killed_at:.1f} s "
               f"after the kill; its running run ended interrupted with {len(report['cases'])} cases reported")
     finally:
