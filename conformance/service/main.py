@@ -15,6 +15,8 @@ from pathlib import Path
 
 from conformance.reference.server import ThreadedServer
 from conformance.reference.tls import RunCA, ServerCertificate, kept_ca
+from conformance.rounds.service_rounds import ServiceRounds
+from conformance.rounds.store import LEGACY_FILE
 from conformance.service import accounts as acc
 from conformance.service.api import Service, make_app
 from conformance.service.limits import Limits
@@ -53,10 +55,13 @@ class RunningService:
     ca_pem: Path | None
     admin_token: str | None  # only on the start that created the admin account
     instance_id: str
+    rounds: ServiceRounds | None = None
 
     def stop(self) -> None:
         if self.workers is not None:
             self.workers.stop()
+        if self.rounds is not None:
+            self.rounds.stop()
         self.server.stop()
         self.store.close()
 
@@ -93,17 +98,22 @@ def start_service(options: ServiceOptions, env: Mapping[str, str] = os.environ) 
     box = SecretBox(env)
     store = Store(database_url(options.database, options.report_root))
     store.migrate()
+    rounds = ServiceRounds(store, box, options.report_root, env)
+    rounds.history.import_legacy(options.report_root / LEGACY_FILE)  # the rounds of an earlier `round --db`
     admin_token = ensure_admin(store)
     tls = _tls(options)
     instance_id = uuid.uuid4().hex[:16]
     service = Service(store, box, options.limits, None)
+    service.rounds = rounds
     server = ThreadedServer(make_app(service), tls=tls, host=options.host, port=options.port)
     public_url = (options.public_url or (server.url if tls is not None else None))
     service.public_url = public_url.rstrip("/") if public_url else None
     workers = None
     if options.workers_enabled:
         workers = Workers(store, box, instance_id, options.report_root.resolve(), service.public_url,
-                          options.limits, options.stale_after_s).start()
+                          options.limits, options.stale_after_s, on_run_ended=rounds.run_ended).start()
+    rounds.start()
     server.start()
     ca_pem = tls.ca_pem if isinstance(tls, RunCA) else None
-    return RunningService(store, server, workers, server.url, service.public_url, ca_pem, admin_token, instance_id)
+    return RunningService(store, server, workers, server.url, service.public_url, ca_pem, admin_token, instance_id,
+                          rounds)

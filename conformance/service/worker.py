@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,7 @@ class Workers:
     public_url: str | None  # https base of /callbacks/…, when the target can reach the service
     limits: Limits = field(default_factory=Limits)
     stale_after_s: float = STALE_AFTER_S
+    on_run_ended: Callable[[str], None] | None = None  # told after each run this instance ends (rounds)
     _running: dict[str, Running] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _stop: threading.Event = field(default_factory=threading.Event)
@@ -130,6 +132,8 @@ class Workers:
                                   summary=None, message=f"service error: {type(exc).__name__}: {exc}", report_dir=None)
         finally:
             self._slots.release()
+            if self.on_run_ended is not None:
+                self.on_run_ended(run.id)
 
     def _supervise(self, run: Run) -> None:
         secrets = self.box.take(run.id, self.store.take_secret(run.id))
