@@ -48,6 +48,15 @@ def _whole_number(low: int, high: int | None = None) -> Callable[[str], int]:
     return parse
 
 
+_DB_HELP = (f"round history store: a folder (its service.db, shared with `service --report-root`), a file in it "
+            f"(a rounds.db there is imported once), or a postgresql:// URL (default {DEFAULT_ROUNDS_DB})")
+
+
+def _store(text: str) -> str | Path:
+    """--db: a database URL as it is (a Path would fold its //), else a path."""
+    return text if "://" in text else _path(text)
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors (no usage dump) and exit code 2."""
 
@@ -96,7 +105,7 @@ def _parser() -> argparse.ArgumentParser:
     round_.add_argument("--workers", type=_whole_number(1), default=1, help="solutions run at the same time (default 1)")
     round_.add_argument("--shard", help="run only the i-th of n slices of the roster, e.g. 1/4 (merge them later)")
     round_.add_argument("--report-dir", type=_path, help="round folder (default reports/rounds/<UTC timestamp>/)")
-    round_.add_argument("--db", type=_path, default=DEFAULT_ROUNDS_DB, help=f"history database (default {DEFAULT_ROUNDS_DB})")
+    round_.add_argument("--db", type=_store, default=DEFAULT_ROUNDS_DB, help=_DB_HELP)
     round_.add_argument("--signing-key", type=_path, help="Ed25519 private key (PEM) signing the certified solutions' "
                         "certificates (or PACT_SIGNING_KEY)")
     round_.add_argument("--lang", choices=("en", "ja"), default="en", help="language of the round and solution reports")
@@ -104,12 +113,12 @@ def _parser() -> argparse.ArgumentParser:
     merge = commands.add_parser("merge", help="combine the round folders of shards into one round report")
     merge.add_argument("folders", nargs="+", type=_path, help="round folders written by `round --shard i/n`")
     merge.add_argument("--report-dir", type=_path, help="merged round folder (default reports/rounds/<UTC timestamp>/)")
-    merge.add_argument("--db", type=_path, default=DEFAULT_ROUNDS_DB, help=f"history database (default {DEFAULT_ROUNDS_DB})")
+    merge.add_argument("--db", type=_store, default=DEFAULT_ROUNDS_DB, help=_DB_HELP)
     merge.add_argument("--lang", choices=("en", "ja"), default="en", help="language of round.html and summary.md")
 
     history = commands.add_parser("history", help="a solution's results over the recorded rounds")
     history.add_argument("solution", help="solution name as in the roster")
-    history.add_argument("--db", type=_path, default=DEFAULT_ROUNDS_DB, help=f"history database (default {DEFAULT_ROUNDS_DB})")
+    history.add_argument("--db", type=_store, default=DEFAULT_ROUNDS_DB, help=_DB_HELP)
 
     from conformance.service.commands import add_commands
 
@@ -131,6 +140,19 @@ def _die(message: str, code: int, err: TextIO) -> int:
     return code
 
 
+def _run_values(args: argparse.Namespace) -> dict[str, Any]:
+    return {key: value for key, value in vars(args).items() if key != "command"}
+
+
+def run_values(argv: Sequence[str]) -> dict[str, Any]:
+    """The values `pact-conformance run ARGV` builds its settings from (config.build_settings' `cli`);
+    ValueError for a command line `run` would refuse."""
+    try:
+        return _run_values(_parser().parse_args(["run", *argv]))
+    except SystemExit:
+        raise ValueError(f"not a run command line: {' '.join(argv)}") from None
+
+
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from conformance.config import build_settings, check_writable_dir
     from conformance.engine import RunError, TargetUnreachable, exit_code, run, summary_lines
@@ -138,7 +160,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     if not gc.get_freeze_count():  # once: the modules just imported live as long as the process, so full
         gc.freeze()                 # collections need not walk them again (a fifth of a default run's CPU)
-    cli = {key: value for key, value in vars(args).items() if key != "command"}
+    cli = _run_values(args)
     settings: Settings | None = None
     try:
         if args.spec is not None and args.spec not in SPEC_VERSIONS:

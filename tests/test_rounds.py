@@ -96,11 +96,11 @@ def _stable(round_dir: Path) -> dict:
 
 
 def test_round_matrix_history_regressions_and_shards(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    db = tmp_path / "rounds.db"
+    db = tmp_path / "history" / "rounds.db"  # the old file's place: the store is the folder's service.db
     with _roster(ROUND_1, tmp_path, monkeypatch) as roster:
         code, output = _round(str(roster), "--workers", "3", "--report-dir", str(tmp_path / "r1"), "--db", str(db))
         shard_codes = [_round(str(roster), "--shard", f"{i}/2", "--report-dir", str(tmp_path / f"s{i}"),
-                              "--db", str(tmp_path / "unused.db"))[0] for i in (1, 2)]
+                              "--db", str(tmp_path / "unused" / "rounds.db"))[0] for i in (1, 2)]
     assert code == 1, output  # not every solution is conformant
     rows = _rows(tmp_path / "r1")
     assert list(rows) == [name for name, _, _ in ROUND_1], "rows keep roster order"
@@ -126,20 +126,20 @@ def test_round_matrix_history_regressions_and_shards(tmp_path: Path, monkeypatch
     assert matrix[3][header.index("AUTH-BAD-CREDENTIALS")] == "failed"
     assert "AUTH-BAD-CREDENTIALS" in (tmp_path / "r1" / "round.html").read_text(encoding="utf-8")
 
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] >= 1
-        assert conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == len(ROUND_1)
-        assert conn.execute("SELECT outcome FROM case_results JOIN runs ON runs.id = run_pk WHERE solution = "
+    with sqlite3.connect(db.with_name("service.db")) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] >= "0002"
+        assert conn.execute("SELECT COUNT(*) FROM round_rows").fetchone()[0] == len(ROUND_1)
+        assert conn.execute("SELECT outcome FROM round_cases JOIN round_rows ON round_rows.pk = row_pk WHERE solution = "
                             "'get-any-token' AND case_id = 'AUTH-INVALID-TOKEN-GET'").fetchone()[0] == "failed"
 
     # Shards merged give the same round report as the unsharded round.
     assert shard_codes == [1, 1]
     out, err = io.StringIO(), io.StringIO()
     assert main(["merge", str(tmp_path / "s1"), str(tmp_path / "s2"), "--report-dir", str(tmp_path / "merged"),
-                 "--db", str(tmp_path / "merged.db")], out=out, err=err) == 1, err.getvalue()
+                 "--db", str(tmp_path / "merged-history")], out=out, err=err) == 1, err.getvalue()
     assert _stable(tmp_path / "merged") == _stable(tmp_path / "r1")
     assert (tmp_path / "merged" / "solutions" / "clean-30" / "report.json").is_file()
-    assert not (tmp_path / "unused.db").exists(), "a shard alone is not recorded in the history"
+    assert not (tmp_path / "unused").exists(), "a shard alone is not recorded in the history"
 
     # Round 2: one variant fixed, one broken; the report and `history` show it.
     with _roster(ROUND_2, tmp_path, monkeypatch) as roster:
@@ -287,7 +287,8 @@ def test_an_empty_shard_passes(tmp_path: Path) -> None:
     assert code == 0 and _rows(tmp_path / "s2") == {}, output
 
 
-def test_the_round_report_survives_a_history_that_cannot_be_written(tmp_path: Path) -> None:
+def test_the_round_report_survives_a_history_that_cannot_be_written(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """The database locked after the round started: the report is written, the error is one line."""
     from conformance.config import ConfigError
     from conformance.rounds.commands import _finish  # noqa: PLC2701 - the step after the runs
@@ -296,13 +297,13 @@ def test_the_round_report_survives_a_history_that_cannot_be_written(tmp_path: Pa
     result = RoundResult(name="r", roster_digest="d", round_id="x1", started_at="a", finished_at="b",
                          rows=[SolutionRow(name="only", index=0, spec="2.3", profiles=[], status="unreachable",
                                            verdict="not-tested")])
-    db = tmp_path / "rounds.db"
-    sqlite3.connect(db).close()
-    locker = sqlite3.connect(db, isolation_level=None)
+    monkeypatch.setattr("conformance.rounds.store.BUSY_TIMEOUT_S", 0.5)
+    sqlite3.connect(tmp_path / "service.db").close()
+    locker = sqlite3.connect(tmp_path / "service.db", isolation_level=None)
     locker.execute("BEGIN EXCLUSIVE")
     try:
         with pytest.raises(ConfigError, match="round report written"):
-            _finish(result, tmp_path / "r", db, io.StringIO())
+            _finish(result, tmp_path / "r", tmp_path, io.StringIO())
     finally:
         locker.close()
     assert _rows(tmp_path / "r")["only"]["status"] == "unreachable"
@@ -322,7 +323,7 @@ def test_no_child_run_sees_another_solutions_credentials() -> None:
 def test_two_processes_opening_a_new_history_take_turns(tmp_path: Path) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    from conformance.rounds.store import MIGRATIONS, RoundStore
+    from conformance.rounds.store import RoundStore
 
     db = tmp_path / "rounds.db"
 
@@ -331,8 +332,8 @@ def test_two_processes_opening_a_new_history_take_turns(tmp_path: Path) -> None:
 
     with ThreadPoolExecutor(4) as pool:
         list(pool.map(open_and_close, range(8)))
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    with sqlite3.connect(tmp_path / "service.db") as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0002",)]
 
 
 def test_a_run_past_the_solution_timeout_is_stopped_with_its_own_row(tmp_path: Path) -> None:
@@ -403,8 +404,8 @@ def test_a_stopped_round_cancels_queued_runs_and_records_itself_interrupted(stop
     assert data["interrupted"] is True
     statuses = {row["name"]: (row["status"], row["verdict"]) for row in data["solutions"]}
     assert statuses["b"] == statuses["c"] == ("interrupted", "not-tested"), statuses
-    with sqlite3.connect(tmp_path / "rounds.db") as db:
-        assert db.execute("SELECT interrupted FROM rounds").fetchall() == [(1,)]
+    with sqlite3.connect(tmp_path / "service.db") as db:
+        assert db.execute("SELECT interrupted, status FROM rounds").fetchall() == [(1, "interrupted")]
 
 
 def test_a_killed_round_takes_its_runs_down(tmp_path: Path) -> None:
@@ -439,7 +440,7 @@ def test_merging_the_same_shards_again_records_the_round_once(tmp_path: Path) ->
             out.getvalue() + err.getvalue()
         ids.append(json.loads((tmp_path / report_dir / "round.json").read_text())["round_id"])
     assert len(set(ids)) == 1, ids
-    with sqlite3.connect(db) as conn:
+    with sqlite3.connect(tmp_path / "service.db") as conn:
         assert conn.execute("SELECT COUNT(*) FROM rounds").fetchone() == (1,)
     out = io.StringIO()
     assert main(["history", "x", "--db", db], out=out) == 0

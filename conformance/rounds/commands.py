@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import TextIO
 
@@ -17,7 +16,7 @@ from conformance.rounds.merge import merge_shards
 from conformance.rounds.model import RoundResult, SolutionRow
 from conformance.rounds.report import write_round_reports
 from conformance.rounds.roster import load_roster, parse_shard
-from conformance.rounds.store import RoundStore
+from conformance.rounds.store import STORE_ERRORS, RoundStore, location_exists
 from conformance.engine.steps import default_report_dir
 
 EXIT_OK, EXIT_FAIL = 0, 1
@@ -34,7 +33,7 @@ def _row_line(row: SolutionRow) -> str:
     return line
 
 
-def _finish(result: RoundResult, round_dir: Path, db: Path | None, out: TextIO) -> int:
+def _finish(result: RoundResult, round_dir: Path, db: str | Path | None, out: TextIO) -> int:
     """Link chains and record (whole rounds only), write the reports, print the changes.
 
     The round report is written even when the history cannot be recorded: hours of runs are never
@@ -49,7 +48,7 @@ def _finish(result: RoundResult, round_dir: Path, db: Path | None, out: TextIO) 
                 with RoundStore(db) as store:
                     if not store.record(result):
                         print(f"round {result.round_id} is already in {db}: not recorded again", file=out)
-            except (ConfigError, sqlite3.Error) as exc:
+            except STORE_ERRORS as exc:
                 history_error = f"round report written to {round_dir}, but not recorded in {db}: {exc}"
     write_round_reports(result, round_dir)
     if history_error:
@@ -76,7 +75,7 @@ def _finish(result: RoundResult, round_dir: Path, db: Path | None, out: TextIO) 
 
 
 def run_round_command(roster_path: Path, workers: int, shard_text: str | None, report_dir: Path | None,
-                      db: Path | None, out: TextIO, *, signing_key: Path | None = None, lang: str = "en") -> int:
+                      db: str | Path | None, out: TextIO, *, signing_key: Path | None = None, lang: str = "en") -> int:
     if workers < 1:
         raise ConfigError(f"--workers must be at least 1, got {workers}")
     roster = load_roster(roster_path)
@@ -104,7 +103,7 @@ def run_round_command(roster_path: Path, workers: int, shard_text: str | None, r
     return _finish(result, round_dir, db, out)
 
 
-def merge_command(folders: list[Path], report_dir: Path | None, db: Path | None, out: TextIO,
+def merge_command(folders: list[Path], report_dir: Path | None, db: str | Path | None, out: TextIO,
                   lang: str = "en") -> int:
     round_dir = report_dir or _default_round_dir()
     check_writable_dir(round_dir, "--report-dir")
@@ -113,8 +112,8 @@ def merge_command(folders: list[Path], report_dir: Path | None, db: Path | None,
     return _finish(result, round_dir, db, out)
 
 
-def history_command(solution: str, db: Path, out: TextIO) -> int:
-    if not db.exists():
+def history_command(solution: str, db: str | Path, out: TextIO) -> int:
+    if not location_exists(db):
         raise ConfigError(f"history database not found: {db}")
     with RoundStore(db) as store:
         entries = store.history(solution)

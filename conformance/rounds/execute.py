@@ -92,6 +92,13 @@ def _child_env(solution: Solution, env: Mapping[str, str], secrets: SecretBook,
                withheld: frozenset[str] = frozenset()) -> dict[str, str]:
     """The parent's environment without any credentials (its own PACT_* and the roster's), plus this solution's."""
     child = {k: v for k, v in env.items() if k not in _INHERITED_SECRETS and k not in withheld}
+    return child | solution_secrets(solution, env, secrets)
+
+
+def solution_secrets(solution: Solution, env: Mapping[str, str], secrets: SecretBook) -> dict[str, str]:
+    """The solution's credentials, read from the variables the roster names, as the PACT_* variables a run
+    reads; each is added to `secrets` for redaction. LookupError names a variable that is not set."""
+    child: dict[str, str] = {}
     named = {"PACT_CLIENT_ID": solution.client_id_env, "PACT_CLIENT_SECRET": solution.client_secret_env,
              "PACT_EXPIRED_TOKEN": solution.expired_token_env,
              "PACT_RESTRICTED_CLIENT_ID": solution.restricted_client_id_env,
@@ -171,10 +178,19 @@ def run_solution(solution: Solution, index: int, round_dir: Path, env: Mapping[s
                            report_dir=relative.as_posix() if partial.is_file() else None,
                            message=f"run did not finish within {timeout_s:g} s; stopped"
                                    + (" (its partial report is linked)" if partial.is_file() else ""))
-    duration = time.monotonic() - started
-    message = secrets.redact(_last_line(completed.stderr)).removeprefix("pact-conformance: error: ")
+    return ended_row(solution, index, round_dir, relative, completed.returncode,
+                     secrets.redact(_last_line(completed.stderr)), time.monotonic() - started, children.stopping.is_set())
+
+
+def ended_row(solution: Solution, index: int, round_dir: Path, relative: Path, returncode: int | None, message: str,
+              duration: float, stopping: bool = False) -> SolutionRow:
+    """The row of a run that ended with `returncode` (None: no exit status), read from the report.json it
+    left in round_dir/relative. `message` is its last word (redacted); `stopping`: the round is being stopped."""
+    row = _row_fields(solution, index)
+    report_dir = round_dir / relative
+    message = message.removeprefix("pact-conformance: error: ")
     report_path = report_dir / "report.json"
-    if completed.returncode in (0, 1) and report_path.is_file():
+    if returncode in (0, 1) and report_path.is_file():
         try:
             report = json.loads(report_path.read_text(encoding="utf-8"))
             if report.get("verdict") != NOT_TESTED:  # a run that stopped before any case writes a not-tested report
@@ -187,12 +203,12 @@ def run_solution(solution: Solution, index: int, round_dir: Path, env: Mapping[s
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             message = f"its report.json could not be read: {exc}"
     status = {_EXIT_UNREACHABLE: Status.UNREACHABLE, _EXIT_USAGE: Status.CONFIG_ERROR}.get(
-        completed.returncode, Status.CRASHED)
-    if status == Status.CRASHED and children.stopping.is_set():
+        returncode, Status.CRASHED)  # type: ignore[arg-type]
+    if status == Status.CRASHED and stopping:
         return SolutionRow(**row, status=Status.INTERRUPTED, verdict=NOT_TESTED, duration_s=duration,
                            message="stopped with the round before it wrote a report")
     if status == Status.CRASHED:
-        message = f"run ended with exit code {completed.returncode}: {message or 'no message'}"
+        message = f"run ended with exit code {returncode}: {message or 'no message'}"
     return SolutionRow(**row, status=status, verdict=NOT_TESTED, duration_s=duration, message=message)
 
 

@@ -29,7 +29,7 @@ from starlette.routing import Route
 from conformance.service import accounts as acc
 from conformance.service.callbacks import error, forward, read_capped
 from conformance.service.limits import Limits
-from conformance.service.requests import RunRequest
+from conformance.service.requests import RunRequest, run_target
 from conformance.service.secret_box import SecretBox
 from conformance.service.store import ENDED, Account, Run, Store, new_run_id, now
 
@@ -140,9 +140,7 @@ async def create_run(request: Request) -> Response:
     values, secrets = run_request.values(), run_request.secrets()
     if run_request.ca_cert_pem:
         values["ca_cert_pem"] = run_request.ca_cert_pem  # public: kept with the request, written for the run
-    target = {"base_url": values.get("base_url") or "embedded reference host",
-              "auth_url": values.get("auth_url") or values.get("base_url") or "embedded reference host",
-              "client_id": values.get("client_id")}
+    target = run_target(values)
     run_id = new_run_id()
     ciphertext = service.box.hold(run_id, secrets)  # in memory before the run is queued: a worker may take it at once
     run = await _db(service.store.create_run, run_id, account.id, run_request.spec, sorted(run_request.profiles),
@@ -356,6 +354,8 @@ METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
 
 def routes() -> list[Route]:
+    from conformance.service import rounds_api  # its routes use this module's helpers
+
     return [
         Route("/api/openapi.json", openapi),
         Route("/api/v1/me", me),
@@ -367,6 +367,7 @@ def routes() -> list[Route]:
         Route("/api/v1/runs/{run_id}/files/{name}", run_file),
         Route("/api/v1/runs/{run_id}/allure.tar.gz", run_archive),
         Route("/api/v1/runs/{run_id}/report.tar.gz", run_archive),
+        *rounds_api.routes(),
         Route("/api/v1/accounts", list_accounts, methods=["GET"]),
         Route("/api/v1/accounts", create_account, methods=["POST"]),
         Route("/api/v1/accounts/{account_id}/{action:str}", change_account, methods=["POST"]),

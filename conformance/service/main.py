@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 from conformance.reference.server import ThreadedServer
 from conformance.reference.tls import RunCA, ServerCertificate, kept_ca
+from conformance.rounds.service_rounds import ServiceRounds
+from conformance.rounds.store import LEGACY_FILE
 from conformance.service import accounts as acc
 from conformance.service.api import Service, make_app
 from conformance.service.limits import Limits
@@ -59,12 +61,15 @@ class RunningService:
     admin_token: str | None  # only on the start that created the admin account
     instance_id: str
     queue: Queue | None = None
+    rounds: ServiceRounds | None = None
 
     def stop(self) -> None:
         if self.workers is not None:
             self.workers.stop()
         elif self.queue is not None:
             self.queue.stop()
+        if self.rounds is not None:
+            self.rounds.stop()
         self.server.stop()
         self.store.close()
 
@@ -110,17 +115,22 @@ def start_service(options: ServiceOptions, env: Mapping[str, str] = os.environ) 
                                    stale_after_s=options.stale_after_s)
     else:
         store.migrate()
+    rounds = ServiceRounds(store, box, options.report_root, env)
+    rounds.history.import_legacy(options.report_root / LEGACY_FILE)  # the rounds of an earlier `round --db`
     admin_token = ensure_admin(store)
     tls = _tls(options)
     service = Service(store, box, options.limits, None, queue)
+    service.rounds = rounds
     server = ThreadedServer(make_app(service), tls=tls, host=options.host, port=options.port)
     public_url = (options.public_url or (server.url if tls is not None else None))
     service.public_url = public_url.rstrip("/") if public_url else None
     workers = None
     if options.workers_enabled:
         workers = Workers(store, box, instance_id, options.report_root.resolve(), service.public_url,
-                          options.limits, options.stale_after_s, options.internal_host, queue).start()
+                          options.limits, options.stale_after_s, options.internal_host, queue,
+                          on_run_ended=rounds.run_ended).start()
+    rounds.start()
     server.start()
     ca_pem = tls.ca_pem if isinstance(tls, RunCA) else None
     return RunningService(store, server, workers, server.url, service.public_url, ca_pem, admin_token, instance_id,
-                          queue)
+                          queue, rounds)

@@ -64,3 +64,10 @@ class RunRequest(BaseModel):
         except ConfigError as exc:
             return str(exc)
         return None
+
+
+def run_target(values: dict[str, Any]) -> dict[str, Any]:
+    """What the run's JSON shows of its target (never a secret)."""
+    return {"base_url": values.get("base_url") or "embedded reference host",
+            "auth_url": values.get("auth_url") or values.get("base_url") or "embedded reference host",
+            "client_id": values.get("client_id")}

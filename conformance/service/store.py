@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import json
 import secrets
+import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +46,23 @@ run_secrets = sa.Table("run_secrets", metadata, sa.Column("run_id", sa.String, p
                        sa.Column("ciphertext", sa.Text))
 callback_counts = sa.Table("callback_counts", metadata, sa.Column("run_id", sa.String, primary_key=True),
                            sa.Column("requests", sa.Integer))
+# Round history (revision 0002): conformance/rounds/store.py reads and writes these.
+rounds = sa.Table("rounds", metadata, *(sa.Column(name, kind) for name, kind in (
+    ("round_id", sa.String), ("name", sa.String), ("roster_digest", sa.String), ("started_at", sa.String),
+    ("finished_at", sa.String), ("interrupted", sa.Boolean), ("status", sa.String), ("account_id", sa.String),
+    ("lang", sa.String), ("report_dir", sa.Text))), sa.Column("pk", sa.Integer, primary_key=True))
+round_rows = sa.Table("round_rows", metadata, *(sa.Column(name, kind) for name, kind in (
+    ("round_pk", sa.Integer), ("solution", sa.String), ("spec", sa.String), ("status", sa.String),
+    ("verdict", sa.String), ("official_verdict", sa.String), ("duration_s", sa.Float), ("report_dir", sa.Text),
+    ("message", sa.Text))), sa.Column("pk", sa.Integer, primary_key=True))
+round_cases = sa.Table("round_cases", metadata, sa.Column("row_pk", sa.Integer, primary_key=True),
+                       sa.Column("case_id", sa.String, primary_key=True), sa.Column("outcome", sa.String),
+                       sa.Column("mandatory", sa.Boolean))
+round_runs = sa.Table("round_runs", metadata, sa.Column("round_pk", sa.Integer, primary_key=True),
+                      sa.Column("position", sa.Integer, primary_key=True), sa.Column("solution", sa.String),
+                      sa.Column("run_id", sa.String))
+round_imports = sa.Table("round_imports", metadata, sa.Column("source", sa.Text, primary_key=True),
+                         sa.Column("rounds", sa.Integer), sa.Column("imported_at", sa.DateTime(timezone=True)))
 
 
 def new_run_id() -> str:
@@ -129,20 +149,34 @@ def database_url(database: str | None, report_root: Path) -> str:
     return f"sqlite:///{(report_root / 'service.db').resolve()}"
 
 
+_MIGRATING = threading.Lock()  # Alembic loads its scripts as modules: one migration at a time in a process
+
+
 class Store:
     """One database, shared by every instance of the service; each method is one short transaction."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, busy_timeout_s: float = 30.0) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         options: dict[str, Any] = {"future": True}
         if self.is_sqlite:
-            options["connect_args"] = {"check_same_thread": False, "timeout": 30}
+            options["connect_args"] = {"check_same_thread": False, "timeout": busy_timeout_s}
         else:
             options.update(pool_pre_ping=True, pool_size=5, max_overflow=10)
         self.engine: Engine = sa.create_engine(url, **options)
         if self.is_sqlite:
-            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+            sa.event.listen(self.engine, "connect", partial(_sqlite_pragmas, busy_timeout_ms=int(busy_timeout_s * 1000)))
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """A transaction that writes after it reads: SQLite's write lock is taken at its start (BEGIN
+        IMMEDIATE), so two writers wait their turn instead of one failing; PostgreSQL serialises on a lock."""
+        with self.engine.begin() as connection:
+            if self.is_sqlite:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                connection.execute(sa.text("SELECT pg_advisory_xact_lock(4243)"))
+            yield connection
 
     def migrate(self, also: Callable[[Connection], None] | None = None) -> None:
         """Bring the schema to the newest revision (Alembic), as every instance does at start; `also` runs on the
@@ -152,8 +186,10 @@ class Store:
 
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS_DIR))
-        with self.engine.begin() as connection:
-            if not self.is_sqlite:  # two instances starting together migrate one after the other
+        with _MIGRATING, self.engine.begin() as connection:
+            if self.is_sqlite:  # two processes opening a new database take turns
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            else:  # two instances starting together migrate one after the other
                 connection.execute(sa.text("SELECT pg_advisory_xact_lock(4242)"))
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
@@ -340,10 +376,10 @@ class Store:
                 yield _run(row)
 
 
-def _sqlite_pragmas(connection: Any, record: Any) -> None:
+def _sqlite_pragmas(connection: Any, record: Any, busy_timeout_ms: int = 30000) -> None:
     """WAL, so the API reads while a worker writes; a busy wait instead of 'database is locked'."""
     cursor = connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()

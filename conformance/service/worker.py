@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -53,6 +54,7 @@ class Workers:
     stale_after_s: float = STALE_AFTER_S
     internal_host: str = "127.0.0.1"  # where the runs' events hosts listen: other instances forward callbacks there
     queue: Queue | None = None  # PostgreSQL: procrastinate hands out the runs; SQLite: the dispatch loop polls
+    on_run_ended: Callable[[str], None] | None = None  # told after each run this instance ends (rounds)
     _running: dict[str, Running] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _stop: threading.Event = field(default_factory=threading.Event)
@@ -157,6 +159,8 @@ class Workers:
                                   summary=None, message=f"service error: {type(exc).__name__}: {exc}", report_dir=None)
         finally:
             self._slots.release()
+            if self.on_run_ended is not None:
+                self.on_run_ended(run.id)
 
     def _supervise(self, run: Run) -> None:
         secrets = self.box.take(run.id, self.store.take_secret(run.id))
