@@ -34,6 +34,7 @@ HEARTBEAT_S = 2.0
 STALE_AFTER_S = 10.0
 POLL_S = 0.3
 KILL_GRACE_S = 120.0  # past the engine's own wall-time stop, which writes the partial report
+REPORT_GRACE_S = 60.0  # how long an orphaned run's process may take to write its partial report
 
 
 @dataclass
@@ -61,6 +62,7 @@ class Workers:
     _threads: list[threading.Thread] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self._orphans_seen: dict[str, float] = {}  # run id -> when this instance first saw it orphaned
         self._slots = threading.BoundedSemaphore(self.limits.workers)  # taken before a claim, freed when it ends
 
     def start(self) -> Workers:
@@ -138,10 +140,17 @@ class Workers:
                     _signal(entry.process, CANCEL_SIGNAL)
 
     def recover_orphans(self) -> None:
+        """End the runs of instances that stopped beating. A run process outlives its instance long enough to
+        write its partial report (it is told by the kernel when its parent dies): wait for that report, up to
+        REPORT_GRACE_S after the run was first seen orphaned."""
         for run in self.store.orphaned_runs(self.stale_after_s):
             if run.instance_id == self.instance_id:
                 continue
             report = _read_report(run.report_dir or str(self._report_dir(run)))
+            first_seen = self._orphans_seen.setdefault(run.id, time.monotonic())
+            if report is None and time.monotonic() - first_seen < REPORT_GRACE_S:
+                continue
+            self._orphans_seen.pop(run.id, None)
             self.store.finish_run(run.id, status="interrupted", verdict=_verdict(report, "verdict"),
                                   official_verdict=_verdict(report, "official_verdict"), exit_code=None,
                                   summary=report, report_dir=str(self._report_dir(run)) if report else None,
