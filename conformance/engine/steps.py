@@ -186,9 +186,19 @@ def preflight(prepared: Prepared, warn: Callable[[str], None]) -> None:
         problem = tls_problem(url, ssl_context(target), options.timeout_s)
         if problem:
             prepared.context.notes.append(problem)
-            if " not trusted:" in problem:  # the cases that fail on it are blocked by this one root cause
+            if _missing_trust_anchor(problem):  # the cases that fail on it are blocked by this one root cause
                 prepared.context.shared.setdefault(PREFLIGHT_TLS, problem)
             warn(f"WARNING: {problem}")
+
+
+# OpenSSL's words for a chain that ends at a CA nobody told us to trust: the user's fix (--ca-cert), not a defect
+# the target can be failed for. An expired certificate or a wrong host name stays a failure of the cases.
+_UNKNOWN_ISSUER = ("unable to get local issuer certificate", "unable to get issuer certificate",
+                   "self-signed certificate", "self signed certificate")
+
+
+def _missing_trust_anchor(problem: str) -> bool:
+    return " not trusted:" in problem and any(words in problem for words in _UNKNOWN_ISSUER)
 
 
 def close_notes(prepared: Prepared, interrupted: bool, reason: str | None) -> None:
