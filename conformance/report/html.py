@@ -12,6 +12,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from conformance.report.failures import areas, failure_cards
 from conformance.report.labels import case_title, labels_for
+from conformance.report.messages import render_message
 from conformance.report.pictures import area_bar, gxd_chains
 from conformance.report.scope import scope_texts, shown_parts, shown_verdict
 from conformance.results import RunResult
@@ -27,6 +28,7 @@ def render_html(result: RunResult, lang: str = "en") -> str:
     report["verdicts"] = shown_parts(result)
     for case in report["cases"]:
         case["title"] = case_title(case["id"], case["title"], lang)
+        case["message"] = render_message(case["message"], lang)
     labels = labels_for(lang)
     grouped = areas(report["cases"])
     for area in grouped:
