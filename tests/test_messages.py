@@ -127,3 +127,25 @@ def test_cli_progress_shows_the_japanese_message() -> None:
     line = case_line(event, "ja", labels_for("ja"))
     assert "トークンリクエストが HTTP 401 を返しました" in line
     assert "token request answered" in case_line(event, "en", labels_for("en"))
+
+
+def test_every_gxd_table_text_of_the_harness_has_a_japanese_text() -> None:
+    from conformance.report.messages_ja import VALUES_JA
+    from conformance.rules.gxd_chain import LABELS, TOTAL_LABEL
+
+    for english in (*LABELS.values(), TOTAL_LABEL):
+        assert VALUES_JA.get(english, "").strip(), f"GxD table text without a Japanese text: {english!r}"
+        assert sorted(fields(english)) == sorted(fields(VALUES_JA[english]))
+
+
+def test_japanese_gxd_tables_and_hotspot_legend() -> None:
+    run = _run("")
+    hotspots = [{"root_product_id": "p", "contribution": "Tier 0 gate-to-gate", "kgco2e_per_piece": 2.0},
+                {"root_product_id": "p", "contribution": f"Upstream of Tier 1 {HOSTILE}", "kgco2e_per_piece": 1.0},
+                {"root_product_id": "p", "contribution": "Total = Tier 0 Cradle-to-Gate per piece", "kgco2e_per_piece": 3.0}]
+    run.cases[0].tables = {"hotspots": hotspots}
+    html = render_html(run, lang="ja")
+    assert "Tier 0 の Gate-to-Gate: 2.0 kgCO2e" in html  # the legend
+    assert "合計 = Tier 0 の 1 個あたり Cradle-to-Gate" in html and "gate-to-gate" not in html
+    assert str(escape(f"Tier 1 {HOSTILE} の上流")) in html and HOSTILE not in html
+    assert run.cases[0].tables["hotspots"][0]["contribution"] == "Tier 0 gate-to-gate"  # the run's data is untouched

@@ -94,13 +94,13 @@ def match(parts: list[tuple[str, bool]], text: str) -> dict[str, str] | None:
     return values
 
 
-@lru_cache(maxsize=1)
-def _catalogue() -> list[tuple[list[tuple[str, bool]], list[tuple[str, bool]], int]]:
+@lru_cache(maxsize=2)
+def _catalogue(kind: str) -> list[tuple[list[tuple[str, bool]], list[tuple[str, bool]], int]]:
     """(English parts, Japanese parts, characters of English text) of each template with text of its own."""
-    from conformance.report.messages_ja import MESSAGES_JA
+    from conformance.report.messages_ja import MESSAGES_JA, VALUES_JA
 
     pairs = []
-    for english, japanese in MESSAGES_JA.items():
+    for english, japanese in (MESSAGES_JA if kind == "messages" else VALUES_JA).items():
         parts = parse(english)
         words = sum(len(text) for text, is_field in parts if not is_field)
         if words:
@@ -112,12 +112,12 @@ _CANDIDATES = 4  # matching templates weighed per message: bounds the work a hos
 
 
 @lru_cache(maxsize=4096)
-def _best(message: str, depth: int) -> tuple[int, str | None]:
+def _best(message: str, depth: int, kind: str = "messages") -> tuple[int, str | None]:
     """(English characters explained, Japanese text) of the reading of `message` that explains the most of it:
     a wrapper ("blocked by X: {message}") around a known message beats a loose template that swallows both."""
     best: tuple[int, str | None] = (0, None)
     tried = 0
-    for english, japanese, words in _catalogue():
+    for english, japanese, words in _catalogue(kind):
         values = match(english, message)
         if values is None:
             continue
@@ -125,7 +125,7 @@ def _best(message: str, depth: int) -> tuple[int, str | None]:
         score, shown = words, dict(values)
         if depth > 1:
             for name, value in values.items():
-                inner_score, inner = _best(value, depth - 1) if value else (0, None)
+                inner_score, inner = _best(value, depth - 1, kind) if value else (0, None)
                 if inner is not None:
                     score, shown[name] = score + inner_score, inner
         if score > best[0]:
@@ -138,6 +138,13 @@ def _best(message: str, depth: int) -> tuple[int, str | None]:
 def translate(message: str, depth: int = _DEPTH) -> str | None:
     """The Japanese text of an English message, or None when no template makes it."""
     return _best(message, depth)[1]
+
+
+def render_value(value: object, lang: str) -> object:
+    """A table cell the harness wrote in English (e.g. a hotspot's contribution), in `lang`; data stays as it is."""
+    if lang != "ja" or not isinstance(value, str) or not value:
+        return value
+    return _best(value, 1, "values")[1] or value
 
 
 def render_message(message: str, lang: str) -> str:

@@ -395,3 +395,12 @@ MESSAGES_JA: dict[str, str] = {
     'object': 'オブジェクト',
     ' ({len(url)} characters)': ' ({len(url)} 文字)',
 }
+
+# Cells of the GxD tables that the harness writes in English (conformance/rules/gxd_chain.py: LABELS, TOTAL_LABEL).
+VALUES_JA: dict[str, str] = {
+    "Tier {tier} gate-to-gate": "Tier {tier} の Gate-to-Gate",
+    "Upstream of Tier {tier}": "Tier {tier} の上流",
+    "Inputs from non-participating suppliers": "参加していないサプライヤーからの投入",
+    "Unexplained residual": "説明できない残差",
+    "Total = Tier 0 Cradle-to-Gate per piece": "合計 = Tier 0 の 1 個あたり Cradle-to-Gate",
+}
