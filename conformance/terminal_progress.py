@@ -7,6 +7,7 @@ from typing import TextIO
 
 from conformance.engine.progress import CaseFinished, Notice, ProgressEvent, ProgressListener, RunStarted
 from conformance.report.labels import case_title, labels_for
+from conformance.report.messages import render_message
 
 
 def terminal_progress(out: TextIO, lang: str, quiet: bool, err: TextIO | None = None) -> ProgressListener:
@@ -43,5 +44,5 @@ def case_line(event: CaseFinished, lang: str, labels: dict[str, str]) -> str:
     title = case_title(event.case_id, event.title, lang)
     line = f"[{event.index:>3}/{event.total}] {word:<7} {event.case_id:<28} {event.official or '-':<6} {need:<9} {title}"
     if event.outcome in ("failed", "error", "skipped") and event.message:
-        line += f"\n{'':>10}↳ {event.message.splitlines()[0][:160]}"
+        line += f"\n{'':>10}↳ {render_message(event.message, lang).splitlines()[0][:160]}"
     return line

@@ -20,7 +20,7 @@ def _round() -> RoundResult:
 def test_japanese_round_report(tmp_path: Path) -> None:
     write_round_reports(_round(), tmp_path, "ja")
     html = (tmp_path / "round.html").read_text(encoding="utf-8")
-    assert '<html lang="ja">' in html and "マトリクス: ソリューション × ケース" in html and "不適合" in html
+    assert '<html lang="ja">' in html and "マトリクス: ソリューション × 区分" in html and "不適合" in html
     assert "Matrix: solutions" not in html and "word-break:keep-all" in html
     assert executable_content(html) == [] and "<b>vendor" not in html
     summary = round_summary_markdown(_round(), "ja")
@@ -31,7 +31,7 @@ def test_japanese_round_report(tmp_path: Path) -> None:
 def test_english_round_report_is_unchanged_in_substance(tmp_path: Path) -> None:
     write_round_reports(_round(), tmp_path)
     html = (tmp_path / "round.html").read_text(encoding="utf-8")
-    assert "Matrix: solutions × cases" in html and "not conformant" in html
+    assert "Matrix: solutions × areas" in html and "not conformant" in html
     assert round_summary_markdown(_round()).startswith("**PACT conformance round r&lt;1&gt;: 0 of 1 solutions conformant**")
 
 

@@ -14,6 +14,7 @@ import shlex
 from typing import Any
 
 from conformance.report.labels import case_title
+from conformance.report.messages import render_message
 from conformance.requirements import requirement
 from conformance.results import CaseOutcome, Outcome, RunResult
 from conformance.sanitize import clean_json
@@ -71,7 +72,7 @@ def card(case: CaseOutcome, spec: str, lang: str) -> dict[str, Any]:
         "title": case_title(case.spec.id, case.spec.title, lang),
         "official": case.spec.official,
         "outcome": case.outcome.value,
-        "message": case.message,
+        "message": render_message(case.message, lang),
         "notes": case.notes,
         "requirements": _requirements(case, spec, lang),
         "deciding": None if deciding is None else {

@@ -11,6 +11,7 @@ import html
 from pathlib import Path
 
 from conformance.report.labels import labels_for
+from conformance.report.messages import render_message
 from conformance.report.scope import PARTIAL, scope_texts, shown_parts, shown_verdict
 from conformance.results import Outcome, RunResult, Verdict
 from conformance.sanitize import one_line
@@ -40,7 +41,7 @@ def _ids(case_ids: list[str], marked: list[str], mark: str) -> str:
     return ", ".join(shown) or _NONE
 
 
-def _failed_mandatory_table(result: RunResult, labels: dict[str, str]) -> list[str]:
+def _failed_mandatory_table(result: RunResult, labels: dict[str, str], lang: str) -> list[str]:
     failing = [c for c in result.cases if c.mandatory and c.outcome in (Outcome.FAILED, Outcome.ERROR)]
     if not failing:
         return []
@@ -50,7 +51,7 @@ def _failed_mandatory_table(result: RunResult, labels: dict[str, str]) -> list[s
     for case in failing:
         requirements = ", ".join(case.failed_requirements or case.spec.requirements)
         lines.append(f"| {inert(case.spec.id)} | {inert(case.spec.official or _NONE)} | {labels[case.outcome.value]} | "
-                     f"{inert(requirements) or _NONE} | {inert(case.message) or _NONE} |")
+                     f"{inert(requirements) or _NONE} | {inert(render_message(case.message, lang)) or _NONE} |")
     return lines
 
 
@@ -101,7 +102,7 @@ def summary_markdown(result: RunResult, lang: str = "en") -> str:
                       + "; ".join(inert(text) for text in scope_texts(result, labels))]
     if result.insecure_tls:
         lines += ["", f"> ⚠️ {labels['insecure_tls']}"]
-    lines += _failed_mandatory_table(result, labels) + _baseline_section(result, labels)
+    lines += _failed_mandatory_table(result, labels, lang) + _baseline_section(result, labels)
     return "\n".join(lines) + "\n"
 
 

@@ -27,7 +27,7 @@ def _default_round_dir() -> Path:
 
 
 def _row_line(row: SolutionRow) -> str:
-    line = f"{row.verdict.upper():<15} {row.name:<24} spec {row.spec:<4} {row.duration_s:6.1f} s"
+    line = f"{row.shown_verdict.upper():<15} {row.name:<24} spec {row.spec:<4} {row.duration_s:6.1f} s"
     if row.status != "completed":
         line += f"  [{row.status}] {row.message}"
     return line
@@ -57,7 +57,7 @@ def _finish(result: RoundResult, round_dir: Path, db: str | Path | None, out: Te
         for kind, label in (("regressed", "regressed"), ("newly_passing", "newly passing")):
             if row.changes.get(kind):
                 print(f"  {row.name}: {label}: {', '.join(row.changes[kind])}", file=out)
-    conformant = sum(1 for row in result.rows if row.verdict == "conformant")
+    conformant = sum(1 for row in result.rows if row.shown_verdict == "conformant")
     if result.interrupted:
         stopped = sum(1 for row in result.rows if row.status == "interrupted")
         print(f"round {result.name} interrupted: {stopped} of {len(result.rows)} solution(s) stopped or not run; "

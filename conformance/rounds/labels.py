@@ -39,11 +39,17 @@ _WORDS: dict[str, tuple[str, str]] = {
     "hotspots": ("Hotspots (share of the Tier-0 Cradle-to-Gate)",
                  "ホットスポット (Tier-0 Cradle-to-Gate に占める割合)"),
     "findings": ("Findings", "指摘事項"),
-    "matrix": ("Matrix: solutions × cases", "マトリクス: ソリューション × ケース"),
-    "matrix_note": ("Bold cells are mandatory for that solution; an empty cell means the case does not apply to its "
-                    "spec version or profiles.",
-                    "太字のセルはそのソリューションで必須のケースです。空のセルは、その仕様バージョンまたは"
-                    "プロファイルに該当しないケースです。"),
+    "matrix": ("Matrix: solutions × areas", "マトリクス: ソリューション × 区分"),
+    "matrix_note": ("One cell per area: how many of its cases passed, failed and did not run; open a cell for its "
+                    "cases. Bold cases are mandatory for that solution; an empty cell means no case of the area "
+                    "applies to its spec version or profiles. round.csv has one column per case.",
+                    "区分ごとに 1 セル: その区分のケースのうち合格・不合格・未実施の件数です。セルを開くとケースの"
+                    "一覧が表示されます。太字のケースはそのソリューションで必須です。空のセルは、その仕様バージョン"
+                    "またはプロファイルに該当するケースが区分にないことを示します。ケースごとの列は round.csv に"
+                    "あります。"),
+    "mandatory_failed": ("mandatory failed", "必須の不合格"),
+    "partial_rows": ("A partial run (-k selection, --no-fuzz, ...) is shown as partial, never as conformant.",
+                     "部分実行 (-k による選択、--no-fuzz など) は適合ではなく部分実行と表示します。"),
     "chain_line": ("GxD chain", "GxD チェーン"),
     "cli_done": ("round {name}{shard}: {conformant} of {total} solutions conformant",
                 "ラウンド {name}{shard}: {total} ソリューション中 {conformant} が適合"),

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from conformance.results import Outcome, verdict_from
+from conformance.report.scope import PARTIAL
+from conformance.results import Outcome, Verdict, verdict_from
 
 ROUND_FORMAT_VERSION = 1
 
@@ -49,6 +50,13 @@ class SolutionRow:
     tier: int | None = None
     changes: dict[str, list[str]] = field(default_factory=dict)  # vs the solution's previous round
     certificate: dict[str, Any] | None = None  # a certified run's certificate.json: path, signer, claims
+    partial: list[str] = field(default_factory=list)  # why the run covered less than a full run (-k, --no-fuzz, ...)
+    areas: dict[str, str] = field(default_factory=dict)  # case id -> area, for the matrix
+
+    @property
+    def shown_verdict(self) -> str:
+        """The verdict people see: a partial run is never plainly 'conformant' (as in its own report)."""
+        return PARTIAL if self.verdict == Verdict.CONFORMANT.value and self.partial else self.verdict
 
     @classmethod
     def from_report(cls, report: dict[str, Any], **row: Any) -> SolutionRow:
@@ -69,6 +77,8 @@ class SolutionRow:
             cases={c["id"]: c["outcome"] for c in cases},
             mandatory=[c["id"] for c in cases if c.get("mandatory")],
             official={c["id"]: c["official"] for c in cases if c.get("official")},
+            partial=list((report.get("scope") or {}).get("reasons") or []),
+            areas={c["id"]: c["area"] for c in cases if c.get("area")},
         )
 
     def to_dict(self) -> dict[str, Any]:
