@@ -373,7 +373,7 @@ def _describe_transport_error(exc: httpx.HTTPError) -> str:
     text = str(exc) or exc.__class__.__name__
     if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
         detail = text.split("certificate verify failed:")[-1].strip(" )") if "certificate verify failed:" in text else text
-        return f"{TLS_UNTRUSTED} ({detail}); pass --ca-cert for a private CA"
+        return f"TLS certificate not trusted ({detail}); pass --ca-cert for a private CA"  # starts with TLS_UNTRUSTED
     if "WRONG_VERSION_NUMBER" in text or "wrong version number" in text:
         return "TLS handshake failed: the server did not answer with TLS"
     if isinstance(exc, httpx.ConnectError):

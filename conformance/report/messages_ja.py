@@ -381,6 +381,8 @@ MESSAGES_JA: dict[str, str] = {
     # conformance/plugin.py
     'blocked by {RUN_TOKEN_CASE}: {message}':
         '{RUN_TOKEN_CASE} によりブロック: {message}',
+    'blocked by {TLS_TRUST_BLOCKER}: {message}':
+        '{TLS_TRUST_BLOCKER} によりブロック: {message}',
     'harness error ({name}): {exc}':
         '試験ツールのエラー ({name}): {exc}',
     'target unreachable or broken: {exc}':
