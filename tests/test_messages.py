@@ -149,3 +149,12 @@ def test_japanese_gxd_tables_and_hotspot_legend() -> None:
     assert "合計 = Tier 0 の 1 個あたり Cradle-to-Gate" in html and "gate-to-gate" not in html
     assert str(escape(f"Tier 1 {HOSTILE} の上流")) in html and HOSTILE not in html
     assert run.cases[0].tables["hotspots"][0]["contribution"] == "Tier 0 gate-to-gate"  # the run's data is untouched
+
+
+def test_a_transport_error_of_an_exchange_is_shown_in_japanese() -> None:
+    run = _run("target unreachable or broken: connection failed: refused")
+    run.cases[0].evidence = [{"method": "GET", "url": "https://t.example/2/footprints", "request": {"headers": {}},
+                              "response": None, "error": f"connection failed: {HOSTILE}"}]
+    html = render_html(run, lang="ja")
+    assert str(escape(f"接続に失敗しました: {HOSTILE}")) in html and "connection failed" not in html
+    assert "試験対象に接続できないか異常です: 接続に失敗しました: refused" in html

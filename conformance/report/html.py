@@ -43,7 +43,7 @@ def render_html(result: RunResult, lang: str = "en") -> str:
     return _ENV.get_template("report.html.j2").render(r=report, L=labels, lang=lang, shown=shown_verdict(result),
                                                       scope=scope_texts(result, labels),
                                                       cards=failure_cards(result, lang), areas=grouped,
-                                                      chains=chains)
+                                                      chains=chains, msg=lambda text: render_message(text or "", lang))
 
 
 def write_html(result: RunResult, path: Path, lang: str = "en") -> None:
