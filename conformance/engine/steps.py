@@ -21,6 +21,7 @@ from conformance.evidence import SecretBook
 from conformance.reference.host import ReferenceHost
 from conformance.report import write_reports
 from conformance.report.labels import labels_for
+from conformance.report.messages import render_message
 from conformance.report.summary_md import verdict_pair
 from conformance.results import RunResult
 from conformance.run_context import GXD_FOOTPRINTS_FILE, PREFLIGHT_TLS, SHARED_GXD_FOOTPRINTS, RunContext
@@ -286,7 +287,7 @@ def summary_lines(result: RunResult, lang: str, report_dir: Path | None) -> list
     if blocked:  # the one root cause, named once, instead of a failure per case
         owner = next((c for c in result.cases if c.spec.id == blocked[0].blocked_by), None)
         reason = owner.message if owner is not None and owner.message else blocked[0].message
-        reason = reason.removeprefix(f"blocked by {blocked[0].blocked_by}: ")
+        reason = render_message(reason.removeprefix(f"blocked by {blocked[0].blocked_by}: "), lang)
         lines.append(labels["cli_blocked"].format(n=len(blocked), case=blocked[0].blocked_by, message=reason))
     if result.partial_reasons:
         from conformance.report.scope import scope_texts
