@@ -55,7 +55,7 @@ FORM: list[tuple[str, list[tuple[str, str]]]] = [
 SECRET_FIELDS = ("client_secret", "restricted_client_secret")
 
 templates = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
-                               trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+                               trim_blocks=True, lstrip_blocks=True, undefined=jinja2.ChainableUndefined)
 
 
 def _choices(name: str) -> list[str]:
@@ -329,7 +329,7 @@ def _shown_case(case: dict[str, Any], spec: str, lang: str) -> dict[str, Any]:
     requirements = []
     for requirement_id in cited:
         entry = requirement(str(requirement_id))
-        requirements.append(entry.to_dict(spec, lang) if entry else {"id": requirement_id, "text": "", "url": "", "fix": ""})
+        requirements.append(entry.to_dict(spec, lang) if entry else {"id": requirement_id, "text": "", "url": "", "fix": "", "basis": ""})
     exchanges = [{**exchange, "request_pretty": pretty((exchange.get("request") or {}).get("body")),
                   "response_pretty": pretty((exchange.get("response") or {}).get("body")), "curl": curl_line(exchange)}
                  for exchange in case.get("evidence") or [] if isinstance(exchange, dict)]
