@@ -26,7 +26,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from conformance.service import accounts as acc
+from conformance.service import accounts as acc, console
 from conformance.service.callbacks import error, forward, read_capped
 from conformance.service.limits import Limits
 from conformance.service.requests import RunRequest, run_target
@@ -83,7 +83,8 @@ async def _db(function: Any, *args: Any, **kwargs: Any) -> Any:
 
 async def _account(request: Request) -> Account | None:
     service: Service = request.app.state.service
-    return await _db(acc.authenticate, service.store, request.headers.get("authorization"))
+    account = await _db(acc.authenticate, service.store, request.headers.get("authorization"))
+    return account or await console.cookie_account(request)  # GET only: the console's downloads and events
 
 
 def _unauthorized() -> JSONResponse:
@@ -131,12 +132,20 @@ async def create_run(request: Request) -> Response:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first.get("loc", ())) or "body"
         return error(400, "invalid_request", f"{where}: {first.get('msg')}")
-    problem = await _db(run_request.check)
-    if problem is not None:
-        return error(400, "invalid_settings", problem)
-    refused = await _db(_over_limits, service, account)
+    run, refused = await start_run(service, account, run_request)
     if refused is not None:
         return refused
+    return JSONResponse(service.run_json(run), status_code=201, headers={"Location": f"/api/v1/runs/{run.id}"})
+
+
+async def start_run(service: Service, account: Account, run_request: RunRequest) -> tuple[Run | None, Response | None]:
+    """Check, limit and queue a run request (the API's and the console's one way in); the run, or the refusal."""
+    problem = await _db(run_request.check)
+    if problem is not None:
+        return None, error(400, "invalid_settings", problem)
+    refused = await _db(_over_limits, service, account)
+    if refused is not None:
+        return None, refused
     values, secrets = run_request.values(), run_request.secrets()
     if run_request.ca_cert_pem:
         values["ca_cert_pem"] = run_request.ca_cert_pem  # public: kept with the request, written for the run
@@ -151,8 +160,8 @@ async def create_run(request: Request) -> Response:
         except Exception as exc:  # noqa: BLE001 - a run no worker will see is ended now, not left queued
             await _db(service.store.cancel_queued, run.id)
             service.box.take(run.id, None)
-            return error(503, "queue_unavailable", f"the run could not be queued: {type(exc).__name__}")
-    return JSONResponse(service.run_json(run), status_code=201, headers={"Location": f"/api/v1/runs/{run.id}"})
+            return None, error(503, "queue_unavailable", f"the run could not be queued: {type(exc).__name__}")
+    return run, None
 
 
 def _over_limits(service: Service, account: Account) -> Response | None:
@@ -379,4 +388,5 @@ def routes() -> list[Route]:
 def make_app(service: Service) -> Starlette:
     app = Starlette(routes=routes())
     app.state.service = service
+    console.install(app)
     return app
