@@ -59,6 +59,8 @@ SLOW_FIRST = (
     "test_hostile_bounds.py::test_a_stop_signal_writes_the_partial_report",
     "test_hostile.py::test_hostile_strings_never_become_markup",
     "test_hostile_bounds.py::test_a_closed_stdout_does_not_end_the_run",
+    "test_service_instances.py::test_a_killed_instance_s_queued_runs_are_taken_by_the_other",
+    "test_submit.py::test_a_host_reachable_only_through_the_service_is_conformant",
 )
 _RANK = {name: rank for rank, name in enumerate(SLOW_FIRST)}
 
