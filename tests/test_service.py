@@ -71,6 +71,7 @@ def test_a_run_is_created_followed_and_downloaded(service: tuple) -> None:
     assert kinds[0] == "run-started" and kinds[-2:] == ["run-finished", "end"] and "case-finished" in kinds
     ended = acme.get(f"/api/v1/runs/{run['id']}").json()
     assert ended["status"] == "finished" and ended["verdict"] == "conformant" and ended["exit_code"] == 0
+    assert ended["shown_verdict"] == "partial"  # -k and --no-fuzz: never shown as plain conformant
     finished_ids = [e["case_id"] for e in events if e["event"] == "case-finished"]
     report = acme.get(f"/api/v1/runs/{run['id']}/files/report.json")
     assert report.status_code == 200 and [c["id"] for c in report.json()["cases"]] == finished_ids

@@ -61,6 +61,8 @@ class Service:
         return {
             "id": run.id, "status": run.status, "solution": run.solution, "spec": run.spec, "profiles": run.profiles,
             "target": run.target, "options": run.request, "verdict": run.verdict,
+            "shown_verdict": "partial" if run.verdict == "conformant" and (summary.get("scope") or {}).get("partial")
+                             else run.verdict,  # a -k, --no-fuzz, ... run is never shown as plain conformant
             "official_verdict": run.official_verdict, "exit_code": run.exit_code,
             "summary": summary.get("summary"), "selection": summary.get("selection"), "message": run.message,
             "created_at": _iso(run.created_at), "started_at": _iso(run.started_at),
