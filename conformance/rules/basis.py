@@ -3,9 +3,10 @@
 MUST and definition (a data type's stated range or format, the meaning of an interval, an enumeration)
 grade an error; SHOULD a warning; contested (prose and OpenAPI disagree, rules/contested.py) a warning
 unless --strict; info an info. Each rule's catalogue entry (../shared/spec/pact-requirements.md §3,
-gxd-extension.md §4) gives the level, section and the requirement in short; REVIEWED holds the rules
-whose grading was audited part by part against that text, per version where versions differ.
-docs/severity-audit.md is generated from this module (tests/test_basis.py keeps it current).
+gxd-extension.md §4) gives the level, section and the requirement in short; REVIEWED grades every rule
+part by part against that text, per version where versions differ; CASE_GRADING says why a case is graded
+below a MUST it names. docs/severity-audit.md is generated from this module (tests/test_basis.py keeps it
+current).
 """
 
 from __future__ import annotations
@@ -581,6 +582,52 @@ REVIEWED: dict[str, tuple[Part, ...]] = {
                     "info", "info")),
 }
 
+@dataclass(frozen=True)
+class CaseGrading:
+    """A case graded optional (or mandatory for some versions only) although a requirement it names is a MUST."""
+
+    case: str
+    requirements: str
+    mandatory: str
+    why: str
+
+
+# Reviewed against cases/*.py: every case whose `mandatory` leaves out a version where a named requirement is MUST.
+CASE_GRADING: tuple[CaseGrading, ...] = (
+    CaseGrading("OFFICIAL-TC1..TC40", "AUTH-01, AUTH-06, AUTH-09, GET-01, LIST-01, PAGE-01, TLS-02..05, FILT-11..20, "
+                "EVT-03, EVT-11, ...", "none", "mirrors of the official tool's test cases, reported beside their "
+                "verdict; the project's own cases (mandatory by each requirement's version) grade the same MUSTs"),
+    CaseGrading("PAGE-LINK-LASTS", "PAGE-11 (MUST)", "none", "runs only with --link-wait (it waits ~3 minutes); a "
+                "skipped mandatory case would leave every default run incomplete"),
+    CaseGrading("PAGE-NO-DUPLICATES", "PAGE-10 (MUST Link / derived no duplicates), DM-38 (derived)", "none",
+                "the MUST part (Link on each page, termination) is PAGE-TERMINATES' and mandatory; no duplicates "
+                "is derived"),
+    CaseGrading("PAGE-LIMIT-INVALID", "PAGE-15 (MUST, recipient), LIST-10 (SHOULD)", "none", "PAGE-15 binds the "
+                "recipient; the host's answer to an invalid limit is unspecified (400 or ignore both accepted)"),
+    CaseGrading("PAGE-LINK-REPEATABLE", "PAGE-09 (MUST same set, v2; implied in v3)", "2.x", "the 3.0 text does "
+                "not state it (implied), so 3.0 is not failed on it"),
+    CaseGrading("FILT-INVALID-DATE-GRACEFUL", "FILT-15 (MUST), LIST-10 (SHOULD)", "none", "FILT-15 binds valid "
+                "dates; an invalid one is unspecified (A-16): only 'never 5xx' is judged, a SHOULD"),
+    CaseGrading("FILT-V2-ODATA, FILT-V2-ODATA-PREDICATES", "FILT-01, FILT-02 (MUST), FILT-04 (SHOULD)", "none",
+                "filtering is OPTIONAL in 2.x (official S2#20 optional) and the same case judges FILT-04's SHOULD "
+                "semantics; follow-up: a mandatory case for the MUST outcomes alone (ignore, or 400 NotImplemented)"),
+    CaseGrading("FUZZ-CONTENT-TYPE, FUZZ-ERROR-BODIES", "LIST-01, GET-01, ERR-02, ERR-03, ERR-06", "none",
+                "generated requests fall outside the inputs the spec defines answers for, and auth error bodies are "
+                "RECOMMENDED only since 2.3.2 / 3.0.3 (ADR-50); the defined cases (ERR-*) grade these MUSTs"),
+    CaseGrading("GET-MATCHES-LIST", "GET-01 (MUST), GET-11 (derived), GET-04 (SHOULD)", "none", "GET-01 is "
+                "graded by the mandatory GET cases; equality with the listing is derived"),
+    CaseGrading("EVT-REJECTED-CODE", "EVT-41 (SHOULD, non-normative chapter), ERR-03 (MUST)", "none", "which code "
+                "a rejection carries is only the business cases' SHOULD; ERR-03 binds the code names themselves"),
+    CaseGrading("EVT-REQUEST-*, EVT-REJECT-REQUEST-ACCEPTED, FUZZ-EVENTS", "EVT-01, EVT-20..31, EVT-40 (MUST)",
+                ">=2.2", "Action Events is a SHOULD in 2.0 and 2.1 (GEN-02), so those versions are not failed on it"),
+    CaseGrading("FUZZ-AUTH-MISSING", "AUTH-10 (MUST v3 / SHOULD for v2 Events), GEN-07 (MUST, 3.0)", "3.0",
+                "as the requirements' own versions"),
+    CaseGrading("LIST-NO-202-UNFILTERED", "LIST-04 (MUST NOT, 2.x)", "2.x", "3.0 states it only in the stale "
+                "LEG3 text (A-11): a warning there"),
+    CaseGrading("EVT-UNSOLICITED-RESPONSE", "EVT-42 (MUST 3.0, 2.x implied)", "3.0", "as the requirement's "
+                "versions"),
+)
+
 BASES: dict[str, Basis] = {rule_id: Basis(b.kind, b.source, b.quote, b.level, REVIEWED.get(rule_id, ()))
                            for rule_id, b in CATALOGUE.items()}
 
@@ -600,8 +647,12 @@ def audit_markdown() -> str:
         for p in parts:
             new = f"{p.new} ({p.because})" if p.because else p.new
             lines.append(f"| {rule_id} | {p.what} | {p.versions} | {p.kind} | {p.quote} | {p.old} | {new} |")
+    lines += ["", "## Case expectations graded below their requirement's level", "",
+              "Cases whose `mandatory` leaves out a version where a requirement they name is a MUST, and why.", "",
+              "| case | requirements | mandatory | why |", "|---|---|---|---|"]
+    lines += [f"| {c.case} | {c.requirements} | {c.mandatory} | {c.why} |" for c in CASE_GRADING]
     lines += ["", "## Every rule: the catalogue basis", "",
-              "Rules not in the table above keep their grading; their parts are not yet audited one by one.", "",
+              "A rule's catalogue level; the table above grades each reviewed rule part by part.", "",
               "| rule | basis | catalogue level | source | requirement | reviewed |", "|---|---|---|---|---|---|"]
     for rule_id, b in BASES.items():
         cells = [rule_id, b.kind, b.level, b.source, b.quote, "yes" if b.parts else "no"]
