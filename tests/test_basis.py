@@ -6,9 +6,9 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from conformance.coverage import print_coverage
+from conformance.coverage import load_cases, print_coverage
 from conformance.rules import check_footprint
-from conformance.rules.basis import BASES, REVIEWED, audit_markdown, parts_for, severity_of
+from conformance.rules.basis import BASES, CASE_GRADING, REVIEWED, audit_markdown, parts_for, severity_of
 from conformance.rules.registry import all_rules
 from tests.datamodel.test_rules import FIRING, mutated
 
@@ -45,3 +45,14 @@ def test_coverage_shows_the_basis_of_each_rule() -> None:
     print_coverage(out)
     text = out.getvalue()
     assert all(f"{rule_id:<9} basis {basis.kind}" in text for rule_id, basis in BASES.items())
+
+
+def test_every_rule_is_reviewed_part_by_part() -> None:
+    assert set(REVIEWED) == set(BASES)
+
+
+def test_each_case_grading_names_cases_that_exist_with_that_grading() -> None:
+    cases = {spec.id: spec for spec in load_cases()}
+    for grading in CASE_GRADING:
+        named = [name for name in grading.case.split(", ") if "*" not in name and ".." not in name]
+        assert all(name in cases and cases[name].mandatory == grading.mandatory for name in named), grading.case

@@ -53,6 +53,20 @@ CONTESTED: tuple[Contested, ...] = (
         openapi="The `required` list of CarbonFootprint in pact-openapi 2.3.0 and in data-exchange-protocol's "
                 "v2 openapi.yaml (2.3.3) names crossSectoralStandardsUsed but not crossSectoralStandards.",
     ),
+    Contested(
+        id="C-02",
+        title="v2 assurance.providerName is non-empty",
+        versions="2.x",
+        rule="DM-29",
+        pointer="/pcf/assurance/providerName",
+        message="assurance.providerName is empty; the text asks for the non-empty name of the assurance provider",
+        requirement="DM-29, A-21",
+        prose="Tech Specs 2.x Assurance table: providerName (M) \"The non-empty name of the independent third party "
+              "engaged to undertake the assurance.\" (its advisement: published as mandatory by mistake, optional in v3)",
+        openapi="pact-openapi 2.1.0-2.3.0 type Assurance.providerName as a plain `type: string` (no minLength, "
+                "description without \"non-empty\"), and data-exchange-protocol's v2 examples send "
+                "\"providerName\": \"\".",
+    ),
 )
 
 

@@ -9,6 +9,8 @@ from conformance.rules.dm._support import WARNING, Issue, defined, dm_rule, pcf_
 from conformance.schemas.values import show
 
 _ASSURANCE_DETAILS = ("coverage", "level", "boundary")
+# One wording, so the contested rule C-02 can name exactly this finding.
+EMPTY_PROVIDER = "assurance.providerName is empty; the text asks for the non-empty name of the assurance provider"
 
 
 @dm_rule("DM-29", area="assurance", versions="2.x")
@@ -22,11 +24,12 @@ def assurance_object(footprint: Mapping[str, Any], spec: str) -> Iterator[Issue]
     if not isinstance(provider, str):
         shown = show(provider) if "providerName" in assurance else "missing"
         yield Issue("/pcf/assurance/providerName", f"assurance.providerName is {shown}; it must name the assurance provider")
+    elif not provider:
+        # Contested (rules/contested.py C-02): an error only with --strict, a warning otherwise.
+        yield Issue("/pcf/assurance/providerName", EMPTY_PROVIDER)
     elif not provider.strip():
-        # Contested: the prose says "non-empty", every published OpenAPI types it as a plain string, the spec's
-        # own advisement calls its mandatoriness a mistake, and PACT's examples send "" with assurance false.
-        yield Issue("/pcf/assurance/providerName", f"assurance.providerName is {show(provider)}; the text asks for the "
-                    "non-empty name of the assurance provider, the OpenAPI allows an empty string (contested)", WARNING)
+        yield Issue("/pcf/assurance/providerName", f"assurance.providerName {show(provider)} holds only white space; "
+                    "it should name the assurance provider", WARNING)
     if assurance.get("assurance") is True:
         missing = [name for name in _ASSURANCE_DETAILS if name not in assurance]
         if missing:

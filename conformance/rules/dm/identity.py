@@ -68,6 +68,7 @@ def spec_version_matches(footprint: Mapping[str, Any], spec: str) -> Iterator[Is
 
 @dm_rule("DM-03", area="identity")
 def preceding_ids_form_a_set(footprint: Mapping[str, Any], spec: str) -> Iterator[Issue]:
+    """A non-empty set; its own id is an error in 3.0 (a change MUST get a new id), a hint in 2.x (versions share it)."""
     if not defined(footprint, "precedingPfIds", spec) or not isinstance(footprint["precedingPfIds"], list):
         return
     ids = footprint["precedingPfIds"]
@@ -78,7 +79,8 @@ def preceding_ids_form_a_set(footprint: Mapping[str, Any], spec: str) -> Iterato
     if repeated is not None:
         yield Issue("/precedingPfIds", f"precedingPfIds lists {show(repeated)} more than once")
     if isinstance(footprint.get("id"), str) and footprint["id"] in counts:
-        yield Issue("/precedingPfIds", f"precedingPfIds contains the footprint's own id {show(footprint['id'])}", WARNING)
+        yield Issue("/precedingPfIds", f"precedingPfIds contains the footprint's own id {show(footprint['id'])}",
+                    WARNING if is_v2(spec) else ERROR)
 
 
 @dm_rule("DM-42", area="identity", versions="2.x")

@@ -78,17 +78,26 @@ def packaging_emissions(footprint: Mapping[str, Any], spec: str) -> Iterator[Iss
 _NAMED_OPERATORS = ("pef", "epd international")
 
 
+def _other_operator_issues(other: object, where: str, spec: str) -> Iterator[Issue]:
+    """2.x: the name MUST NOT be a listed operator; 3.0 only says "please set Other" (also for sector guidance), a hint.
+    A name of only white space is non-empty by NonEmptyString's length definition: a hint too."""
+    if not isinstance(other, str) or not other:
+        yield Issue(where, "operator is Other, so otherOperatorName must name the operator")
+    elif not other.strip():
+        yield Issue(where, f"otherOperatorName {show(other)} holds only white space; it should name the operator", WARNING)
+    elif other.strip().casefold() in _NAMED_OPERATORS:
+        yield Issue(
+            where,
+            f"otherOperatorName {show(other)} is a listed operator; use that operator instead of Other",
+            ERROR if is_v2(spec) else WARNING,
+        )
+
+
 def _rule_issues(entry: Mapping[str, Any], base: tuple[str | int, ...], spec: str) -> Iterator[Issue]:
     operator, other = entry.get("operator"), entry.get("otherOperatorName")
     has_other = defined(entry, "otherOperatorName", spec)
     if operator == "Other":
-        if not isinstance(other, str) or not other.strip():
-            yield Issue(pointer((*base, "otherOperatorName")), "operator is Other, so otherOperatorName must name the operator")
-        elif other.strip().casefold() in _NAMED_OPERATORS:
-            yield Issue(
-                pointer((*base, "otherOperatorName")),
-                f"otherOperatorName {show(other)} is a listed operator; use that operator instead of Other",
-            )
+        yield from _other_operator_issues(other, pointer((*base, "otherOperatorName")), spec)
     elif isinstance(operator, str) and has_other:
         major_v3 = spec.startswith("3.")  # 3.0 only says it must be populated for Other, not that it is forbidden
         yield Issue(

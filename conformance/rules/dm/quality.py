@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from conformance.rules.dm._support import Issue, defined, dm_rule, instant, items, mapping, pcf_of
+from conformance.rules.dm._support import WARNING, Issue, defined, dm_rule, instant, items, mapping, pcf_of
 from conformance.rules.dm.fields import V2_DQI_NUMBERS
 from conformance.schemas.areas import pointer
 from conformance.schemas.values import show
@@ -78,10 +78,14 @@ def secondary_sources(footprint: Mapping[str, Any], spec: str) -> Iterator[Issue
         )
     for index, source in enumerate(items(sources)):
         for field in ("name", "version"):
-            value = mapping(source).get(field)
-            if not isinstance(value, str) or not value.strip():
-                yield Issue(
-                    pointer(("pcf", "secondaryEmissionFactorSources", index, field)),
-                    f"secondary emission factor source {field} is {show(value) if field in mapping(source) else 'missing'}; "
-                    "it must be a non-empty string",
-                )
+            yield from _source_field(mapping(source), field, ("pcf", "secondaryEmissionFactorSources", index, field))
+
+
+def _source_field(source: Mapping[str, Any], field: str, where: tuple[str | int, ...]) -> Iterator[Issue]:
+    """NonEmptyString is defined by length: "" is an error, a name of only white space is a hint (as DM-11)."""
+    value = source.get(field)
+    if not isinstance(value, str) or not value:
+        shown = show(value) if field in source else "missing"
+        yield Issue(pointer(where), f"secondary emission factor source {field} is {shown}; it must be a non-empty string")
+    elif not value.strip():
+        yield Issue(pointer(where), f"secondary emission factor source {field} {show(value)} holds only white space", WARNING)

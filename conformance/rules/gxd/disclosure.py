@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from conformance.rules.finding import Finding, Severity
 from conformance.rules.gxd.model import (
     Gxd,
+    amount_severity,
     data_rule,
     member_text,
     non_empty_string,
@@ -56,7 +57,7 @@ def certificate_amount(gxd: Gxd) -> Iterable[Finding]:
         return
     raw = gxd.member("certificate")["certificateAmount"]
     if not non_negative(raw):
-        yield gxd.finding("GXD-16", Severity.ERROR, gxd.at("certificate", "certificateAmount"),
+        yield gxd.finding("GXD-16", amount_severity(raw, published=True), gxd.at("certificate", "certificateAmount"),
                           f"certificateAmount must be a decimal string >= 0 in kgCO2e per declared unit: certificates "
                           f"are disclosed as the reduction they represent, not as negative emissions; got {show(raw)}")
 
@@ -81,24 +82,28 @@ def certificate_type(gxd: Gxd) -> Iterable[Finding]:
 
 @data_rule("GXD-20")
 def credit_disclosure(gxd: Gxd) -> Iterable[Finding]:
-    """The proposed credit object is {creditAmount >= 0, creditType} and nothing else."""
+    """The proposed credit object is {creditAmount >= 0, creditType} and nothing else.
+
+    The member is this suite's proposal (the published extension has none and admits any member), so its shape
+    is a warning; a negative amount contradicts what an amount of credits is, so that stays an error."""
     if "credit" not in gxd.data:
         return
     credit, at = gxd.data["credit"], gxd.at("credit")
     if not isinstance(credit, Mapping):
-        yield gxd.finding("GXD-20", Severity.ERROR, at,
+        yield gxd.finding("GXD-20", Severity.WARNING, at,
                           f"credit must be an object {{creditAmount, creditType}}, got {show(credit)}")
         return
     unexpected = sorted(str(key) for key in credit if key not in CREDIT_MEMBERS)
     if unexpected:
-        yield gxd.finding("GXD-20", Severity.ERROR, at,
+        yield gxd.finding("GXD-20", Severity.WARNING, at,
                           f"credit allows only creditAmount and creditType; unexpected: {show(unexpected)}")
-    if not non_negative(credit.get("creditAmount")):
-        yield gxd.finding("GXD-20", Severity.ERROR, gxd.at("credit", "creditAmount"),
+    amount = credit.get("creditAmount")
+    if not non_negative(amount):
+        yield gxd.finding("GXD-20", amount_severity(amount, published=False), gxd.at("credit", "creditAmount"),
                           "creditAmount must be a decimal string >= 0 (offsets are disclosed, never deducted), "
                           f"got {member_text(credit, 'creditAmount')}")
     if not non_empty_string(credit.get("creditType")):
-        yield gxd.finding("GXD-20", Severity.ERROR, gxd.at("credit", "creditType"),
+        yield gxd.finding("GXD-20", Severity.WARNING, gxd.at("credit", "creditType"),
                           "creditType must be a non-empty string naming the credit scheme, "
                           f"got {member_text(credit, 'creditType')}")
 

@@ -15,6 +15,7 @@ from conformance.rules.finding import Finding, Severity
 from conformance.rules.gxd.model import (
     ARITHMETIC,
     Gxd,
+    amount_severity,
     data_rule,
     decimal_text,
     non_empty_string,
@@ -53,7 +54,7 @@ def gate_to_gate_syntax(gxd: Gxd) -> Iterable[Finding]:
     """gateToGateFossilGhgEmissions is a decimal string >= 0."""
     gate = gxd.member("gateToGate")
     if G2G in gate and not non_negative(gate[G2G]):
-        yield gxd.finding("GXD-10", Severity.ERROR, gxd.at("gateToGate", G2G),
+        yield gxd.finding("GXD-10", amount_severity(gate[G2G], published=True), gxd.at("gateToGate", G2G),
                           f'{G2G} must be a decimal string >= 0 such as "6.00" (own-operation emissions in kgCO2e '
                           f"per declared unit), got {show(gate[G2G])}")
 
@@ -91,7 +92,8 @@ def split_adds_up(gxd: Gxd) -> Iterable[Finding]:
         return
     at = gxd.at("gateToGate", UPSTREAM)
     if not non_negative(gxd.member("gateToGate")[UPSTREAM]):
-        yield gxd.finding("GXD-13", Severity.ERROR, at, f"{UPSTREAM} must be a decimal string >= 0 (kgCO2e per "
+        yield gxd.finding("GXD-13", amount_severity(gxd.member("gateToGate")[UPSTREAM], published=False), at,
+                          f"{UPSTREAM} must be a decimal string >= 0 (kgCO2e per "
                           f"declared unit), got {show(gxd.member('gateToGate')[UPSTREAM])}")
         return
     split, upstream = _split(gxd), gxd.gate(UPSTREAM)

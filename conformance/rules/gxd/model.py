@@ -114,6 +114,15 @@ def non_negative(value: object) -> bool:
     return parsed is not None and parsed >= 0
 
 
+def amount_severity(value: object, *, published: bool) -> Severity:
+    """Of a value that is no decimal >= 0: a negative decimal contradicts what an amount is, and a non-string a
+    published member's type (String): errors. Anything else breaks only this suite's decimal-string profile, or the
+    shape of a member only this suite proposes (gxd-extension.md §3.1): a warning."""
+    if parse_decimal(value) is not None or (published and not isinstance(value, str)):
+        return Severity.ERROR
+    return Severity.WARNING
+
+
 def non_empty_string(value: object) -> bool:
     """A string with at least one non-blank character."""
     return isinstance(value, str) and bool(value.strip())

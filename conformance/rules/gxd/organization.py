@@ -57,7 +57,8 @@ def scope3_categories(gxd: Gxd) -> Iterable[Finding]:
         return
     categories, at = gxd.member("organization")["scope3Category"], gxd.at("organization", "scope3Category")
     if not isinstance(categories, list) or not categories:
-        yield gxd.finding("GXD-07", Severity.ERROR, at,
+        # Not an array breaks the published schema (an error); [] it allows (no minItems), so only a hint.
+        yield gxd.finding("GXD-07", Severity.WARNING if categories == [] else Severity.ERROR, at,
                           'scope3Category must be a non-empty array of category numbers "1" to "15", '
                           f"got {show(categories)}")
         return
