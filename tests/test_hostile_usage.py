@@ -133,11 +133,15 @@ def test_a_round_report_dir_that_cannot_be_written_is_one_line(tmp_path: Path) -
 
 
 @pytest.mark.parametrize("command", ["round", "history"])
-def test_a_db_that_is_a_directory_is_one_line(command: str, tmp_path: Path) -> None:
+def test_a_db_that_is_not_a_database_is_one_line(command: str, tmp_path: Path) -> None:
+    """--db names the store: a folder holds it (service.db), an old rounds.db is imported; a file that is no
+    database at all is one line, exit 2."""
     roster = tmp_path / "r.toml"
     roster.write_text('[round]\nname = "r"\n[[solution]]\nname = "a"\n')
+    not_a_db = tmp_path / "history.db"
+    not_a_db.write_text("not a database\n")
     args = [str(roster), "--report-dir", str(tmp_path / "o")] if command == "round" else ["a"]
-    assert "not a file" in _one_line(*_call([command, *args, "--db", str(tmp_path)])[::2])
+    assert "is not a database" in _one_line(*_call([command, *args, "--db", str(not_a_db)])[::2])
 
 
 def test_a_full_disk_is_one_line_exit_1_and_keeps_what_was_written(tmp_path: Path,
