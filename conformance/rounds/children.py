@@ -24,7 +24,7 @@ class Cancelled(Exception):
     """The round is stopping: a run not yet started is not started."""
 
 
-def _death_signal_setter() -> Callable[[], None] | None:
+def death_signal_setter() -> Callable[[], None] | None:
     """A preexec function that makes the child get SIGTERM when the round dies (Linux only)."""
     if not sys.platform.startswith("linux"):
         return None
@@ -62,7 +62,7 @@ class ChildRuns:
                 raise Cancelled
             child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                      errors="replace", stdin=subprocess.DEVNULL, process_group=0,
-                                     preexec_fn=_death_signal_setter())
+                                     preexec_fn=death_signal_setter())
             self._live.add(child)
         try:
             with child:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from conformance.rounds.children import _death_signal_setter
+from conformance.rounds.children import death_signal_setter
 from conformance.service.child import CANCEL_SIGNAL
 from conformance.service.limits import Limits
 from conformance.service.secret_box import KEY_VARIABLE, SecretBox
@@ -182,7 +182,7 @@ class Workers:
         report_dir = self._report_dir(run)
         process = subprocess.Popen([sys.executable, "-m", "conformance.service.child"], stdin=subprocess.PIPE,
                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, encoding="utf-8",
-                                   env=_child_env(), start_new_session=True, preexec_fn=_death_signal_setter())
+                                   env=_child_env(), start_new_session=True, preexec_fn=death_signal_setter())
         with self._lock:
             self._running[run.id] = Running(run, process)
         try:
