@@ -10,6 +10,7 @@ import socket
 import ssl
 import tarfile
 import time
+from datetime import timedelta
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -262,3 +263,22 @@ def _closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def test_a_run_saved_but_never_queued_is_still_executed(service: tuple) -> None:
+    """The accepting instance may die between saving a run and deferring its job (PostgreSQL): a run queued
+    longer than the stale time with no job is deferred again by a live instance; on SQLite the workers poll."""
+    from conformance.service.requests import RunRequest, run_target
+    from conformance.service.store import new_run_id, now, runs
+    running, _, acme, _, _ = service
+    owner = running.store.account_by_name("acme")
+    values = RunRequest(select=FAST, no_fuzz=True, solution="lost").values()
+    run_id = new_run_id()
+    running.store.create_run(run_id, owner.id, "2.3", [], run_target(values), values, "lost", None)
+    with running.store.engine.begin() as db:  # saved an hour ago, by an instance that has since died
+        db.execute(runs.update().where(runs.c.id == run_id).values(created_at=now() - timedelta(hours=1)))
+    deadline = time.monotonic() + 120
+    while (ended := acme.get(f"/api/v1/runs/{run_id}").json())["status"] in ("queued", "running"):
+        assert time.monotonic() < deadline, f"the run saved but never queued was not executed: {ended}"
+        time.sleep(0.3)
+    assert ended["status"] == "finished" and ended["verdict"] == "conformant", ended

@@ -40,6 +40,8 @@ class Queue(Protocol):
 
     def start(self, execute: Callable[[str], None], concurrency: int) -> None: ...
 
+    def without_job(self, run_ids: list[str]) -> list[str]: ...
+
     def stop(self) -> None: ...
 
 
@@ -74,6 +76,17 @@ class ProcrastinateQueue:
 
     def enqueue(self, run_id: str) -> None:
         self.app.configure_task(TASK, queue=QUEUE).defer(run_id=run_id)
+
+    def without_job(self, run_ids: list[str]) -> list[str]:
+        """The run ids no job waits for or works on: deferring them again loses nothing (a second job for a run
+        is a no-op, the store's claim being the one gate)."""
+        if not run_ids:
+            return []
+        rows = self.app.connector.execute_query_all(  # type: ignore[attr-defined]
+            "SELECT args->>'run_id' AS run_id FROM procrastinate_jobs WHERE task_name = %(task)s "
+            "AND status IN ('todo', 'doing') AND args->>'run_id' = ANY(%(ids)s)", task=TASK, ids=run_ids)
+        waiting = {row["run_id"] for row in rows}
+        return [run_id for run_id in run_ids if run_id not in waiting]
 
     async def _task(self, run_id: str) -> None:
         assert self._execute is not None

@@ -370,6 +370,14 @@ class Store:
             rows = db.execute(runs.select().where(runs.c.status == "running", runs.c.instance_id.not_in(alive)))
             return [_run(r) for r in rows]
 
+    def queued_before(self, older_than_s: float) -> list[str]:
+        """Runs queued longer than older_than_s: on PostgreSQL, those the queue may never have been told of (the
+        accepting instance died between saving the run and deferring its job)."""
+        cutoff = now() - timedelta(seconds=older_than_s)
+        with self.engine.connect() as db:
+            rows = db.execute(sa.select(runs.c.id).where(runs.c.status == "queued", runs.c.created_at < cutoff))
+            return [row.id for row in rows]
+
     def iter_all_runs(self) -> Iterator[Run]:
         with self.engine.connect() as db:
             for row in db.execute(runs.select()):

@@ -131,6 +131,7 @@ class Workers:
                 self.store.heartbeat(self.instance_id, self.public_url or "")
                 last_beat = now
                 self.recover_orphans()
+                self.requeue_lost()
             with self._lock:
                 running = dict(self._running)
             for run_id in self.store.cancel_requested(list(running)):
@@ -155,6 +156,14 @@ class Workers:
                                   official_verdict=_verdict(report, "official_verdict"), exit_code=None,
                                   summary=report, report_dir=str(self._report_dir(run)) if report else None,
                                   message="interrupted: the service instance running it stopped")
+
+    def requeue_lost(self) -> None:
+        """Defer again the queued runs that have no job: an instance killed between saving a run and deferring it
+        would otherwise leave the run queued for ever."""
+        if self.queue is None:
+            return
+        for run_id in self.queue.without_job(self.store.queued_before(self.stale_after_s)):
+            self.queue.enqueue(run_id)
 
     # One run
     def _report_dir(self, run: Run) -> Path:
