@@ -29,6 +29,11 @@ from conformance.versions import DEFAULT_SPEC, SPEC_VERSIONS
 if TYPE_CHECKING:
     from conformance.config import Settings
 
+# httpx's own command-line client (rich, pygments: a twentieth of a run's start-up) is never used here. Its
+# module is marked absent before anything imports httpx (nothing above does); httpx then takes its fallback
+# for an install without the CLI extras.
+sys.modules.setdefault("httpx._main", None)  # type: ignore[assignment]
+
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
 DEFAULT_ROUNDS_DB = Path("reports") / "rounds.db"
 
