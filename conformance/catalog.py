@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
-
-import pytest
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from conformance.versions import version_matches
+
+if TYPE_CHECKING:  # pytest is loaded where cases are declared or run, not where they are only listed
+    import pytest
 
 MARKER = "pact_case"
 F = TypeVar("F", bound=Callable[..., Any])
@@ -73,6 +74,8 @@ def case(
     """Declare a pytest function as conformance case `case_id` (ids are stable, never reused)."""
 
     def declare(func: F) -> F:
+        import pytest
+
         area = func.__module__.rsplit(".", 1)[-1]
         origin = f"{func.__module__}#{func.__name__}"
         spec = CaseSpec(case_id, title, tuple(requirements), mandatory, versions, official, profile, area, origin,

@@ -11,9 +11,7 @@ from __future__ import annotations
 import argparse
 import errno
 import gc
-import logging
 import os
-import ssl
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -26,8 +24,15 @@ from conformance.usage import ConfigError
 from conformance.stopping import PipeSafeOutput
 from conformance.versions import DEFAULT_SPEC, SPEC_VERSIONS
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # ssl and logging too: only `serve` uses them, and --help or `cases` should not load them
+    import logging
+
     from conformance.config import Settings
+
+# httpx's own command-line client (rich, pygments: a twentieth of a run's start-up) is never used here. Its
+# module is marked absent before anything imports httpx (nothing above does); httpx then takes its fallback
+# for an install without the CLI extras.
+sys.modules.setdefault("httpx._main", None)  # type: ignore[assignment]
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
 DEFAULT_ROUNDS_DB = Path("reports") / "rounds.db"
@@ -258,7 +263,9 @@ def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                              wrap=lambda app: log_requests(app, lambda line: print(line, file=out, flush=True)))
     except (ServerError, OSError, ValueError) as exc:
         return _die(str(exc), EXIT_USAGE, err)
-    log, handler = logging.getLogger("pact_conformance.reference"), _LineHandler(out)
+    import logging
+
+    log, handler = logging.getLogger("pact_conformance.reference"), _line_handler(out)
     log.addHandler(handler)
     log.setLevel(logging.INFO)
     with host:
@@ -283,15 +290,15 @@ def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-class _LineHandler(logging.Handler):
+def _line_handler(out: TextIO) -> logging.Handler:
     """The reference host's log (e.g. why a callback was not sent) as plain lines beside the request log."""
+    import logging
 
-    def __init__(self, out: TextIO) -> None:
-        super().__init__(logging.INFO)
-        self._out = out
+    class LineHandler(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            print(f"  {record.getMessage()}", file=out, flush=True)
 
-    def emit(self, record: logging.LogRecord) -> None:
-        print(f"  {record.getMessage()}", file=self._out, flush=True)
+    return LineHandler(logging.INFO)
 
 
 def _serve_callbacks(args: argparse.Namespace, env: Mapping[str, str]) -> dict[str, Any]:
@@ -302,6 +309,8 @@ def _serve_callbacks(args: argparse.Namespace, env: Mapping[str, str]) -> dict[s
     if args.callback_ca is not None:
         if not args.callback_ca.is_file():
             raise ValueError(f"--callback-ca file not found: {args.callback_ca}")
+        import ssl
+
         overrides["callback_verify"] = ssl.create_default_context(cafile=str(args.callback_ca))
     elif args.callback_insecure:
         overrides["callback_verify"] = False

@@ -23,7 +23,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import os
 import secrets
 import threading
 import time
@@ -425,8 +424,9 @@ def _listen_tls(options: RunOptions, host: str) -> tuple[ServerCertificate | Run
 
 def listen_ca_dir() -> Path:
     """Where the events host's CA is kept across runs: $XDG_CACHE_HOME/pact-conformance/listen-tls."""
-    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(cache) / "pact-conformance" / "listen-tls"
+    from conformance.user_cache import cache_root
+
+    return cache_root() / "listen-tls"
 
 
 def _loopback_tls(ca_pem: Path | None) -> ServerCertificate | None:

@@ -28,8 +28,8 @@ from conformance.evidence import SecretBook
 from conformance.expect import CaseFailure
 from conformance.report_dir import claim_report_dir
 from conformance.results import CaseOutcome, Outcome, RunResult
-from conformance.run_context import (CONTEXT_KEY, GXD_FOOTPRINTS_FILE, PREFLIGHT_TLS, SHARED_GXD_FOOTPRINTS,
-                                     TLS_TRUST_BLOCKER, EngineRun, RunContext)
+from conformance.run_context import (CONTEXT_KEY, GXD_FOOTPRINTS_FILE, LATE_MARKER, PREFLIGHT_TLS,
+                                     SHARED_GXD_FOOTPRINTS, TLS_TRUST_BLOCKER, EngineRun, RunContext)
 from conformance.run_flags import add_run_flags, run_flag_dests
 from conformance.sanitize import clean
 from conformance.session import TargetSession
@@ -129,6 +129,8 @@ def _allure_into(config: pytest.Config, settings: Settings) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "pact_case(spec): a declared PACT/GxD conformance case")
+    config.addinivalue_line("markers", f"{LATE_MARKER}: a case that runs after the others (it waits for time to "
+                                       "pass), reported in its declared place")
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Module | None:
@@ -218,7 +220,9 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         (keep if wanted else drop).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
-        items[:] = keep
+    context.declared = {case.id: place for place, case in enumerate(filter(None, map(spec_of, keep)))}
+    late = {item for item in keep if item.get_closest_marker(LATE_MARKER) is not None}
+    items[:] = [item for item in keep if item not in late] + [item for item in keep if item in late]
 
 
 class _CaseMatcher:
@@ -310,7 +314,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         return
     if report.when == "call" or (report.when == "setup" and not report.passed):
         result = _case_outcome(case, context, call, report)
-        context.outcomes.append(result)
+        context.record(result)
         context.emit(CaseFinished(case.id, case.title, case.official, result.outcome.value, result.mandatory,
                                   result.official_mandatory, result.message, len(context.outcomes), context.selected))
     _redact_report(report, context.session.secrets)

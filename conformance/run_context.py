@@ -30,6 +30,9 @@ GXD_FOOTPRINTS_FILE = "gxd-footprints.json"
 # fail on that are blocked by TLS_TRUST_BLOCKER, the one root cause, not failed each (the fix: --ca-cert).
 PREFLIGHT_TLS = "preflight_tls"
 TLS_TRUST_BLOCKER = "TLS-TRUST"
+# A case whose judgement needs time to pass after the requests it reads (a duplicate answer's grace period):
+# it runs after every other case, so the rest of the run is that time, and is reported in its declared place.
+LATE_MARKER = "pact_late"
 
 
 @dataclass
@@ -49,6 +52,18 @@ class RunContext:
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])  # also seeds fuzzing when no --seed
     started: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     notes: list[str] = field(default_factory=list)  # run-wide notes for the report (TLS problems, fallbacks)
+    declared: dict[str, int] = field(default_factory=dict)  # case id -> place in the catalogue's order
+
+    def record(self, outcome: CaseOutcome) -> None:
+        """Keep the outcome in the cases' declared order, whatever order they ran in (LATE_MARKER)."""
+        place = self.declared.get(outcome.spec.id)
+        if place is None:
+            self.outcomes.append(outcome)
+            return
+        index = len(self.outcomes)
+        while index and self.declared.get(self.outcomes[index - 1].spec.id, -1) > place:
+            index -= 1
+        self.outcomes.insert(index, outcome)
 
     def emit(self, event: ProgressEvent) -> None:
         if self.progress is not None:

@@ -57,3 +57,27 @@ def test_a_cancel_stops_the_run_with_its_partial_report(tmp_path: Path) -> None:
     assert output.result.verdict.value == "incomplete"  # the first case passed; the mandatory rest never ran
     assert (tmp_path / "r" / "report.json").is_file()
     assert isinstance(seen[-1], RunFinished) and seen[-1].interrupted
+
+
+def _declared_place(case_id: str, result_cases: list) -> tuple[str, int]:
+    """Where a case is declared: its module (pytest collects them by file name), then its line."""
+    import importlib
+
+    spec = next(c.spec for c in result_cases if c.spec.id == case_id)
+    module, function = spec.origin.split("#")
+    return module, getattr(importlib.import_module(module), function).__code__.co_firstlineno
+
+
+def test_a_late_case_runs_after_the_others_and_is_reported_in_its_declared_place(tmp_path: Path) -> None:
+    """EVT-EXACTLY-ONE-RESPONSE waits for a duplicate's grace period: the rest of the run is that time."""
+    events: list[ProgressEvent] = []
+    settings = Settings(target=None, options=RunOptions(report_dir=tmp_path / "r", select="events", no_fuzz=True))
+    output = run(settings, progress=events.append)
+    started = [e.case_id for e in events if isinstance(e, CaseStarted)]
+    reported = [c.spec.id for c in output.result.cases]
+
+    assert started[-1] == "EVT-EXACTLY-ONE-RESPONSE" and len(started) > 10
+    assert sorted(started) == sorted(reported) and reported != started
+    assert reported == sorted(reported, key=lambda case_id: _declared_place(case_id, output.result.cases))
+    late = next(c for c in output.result.cases if c.spec.id == "EVT-EXACTLY-ONE-RESPONSE")
+    assert late.outcome.value == "passed"

@@ -60,7 +60,7 @@ class HostConfig:
     callback_client_id: str = DEMO_CALLBACK_CLIENT_ID
     callback_client_secret: str = DEMO_CALLBACK_CLIENT_SECRET
     callback_verify: Any = True  # ssl.SSLContext trusting the requester, or True
-    callback_delay_s: float = 0.05
+    callback_delay_s: float = 0.0  # the answer task starts once the handler has returned its 200
     callback_hosts: frozenset[str] = frozenset({"127.0.0.1", "localhost", "::1"})  # where callbacks may go
     callback_http: bool = False  # also call http sources (they are loopback only, callback_hosts): `serve`
     # Test hooks for the faulty-server collection (see conformance/reference/events.py).

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import os
 import shutil
 import ssl
 import tempfile
@@ -18,6 +17,8 @@ import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from conformance.user_cache import cache_root
 
 if TYPE_CHECKING:
     import trustme
@@ -106,12 +107,6 @@ def kept_ca(directory: Path, hostnames: tuple[str, ...]) -> RunCA:
     cert_pem.write_bytes(b"".join(blob.bytes() for blob in server.cert_chain_pems))
     server.private_key_pem.write_to_path(str(key_pem))
     return _removed_at_exit(RunCA(ca, own, ca_pem, cert_pem, key_pem))  # remove() leaves the kept CA alone
-
-
-def cache_root() -> Path:
-    """The user's cache directory of this tool (XDG_CACHE_HOME, else ~/.cache)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "pact-conformance"
 
 
 def cached_run_ca(hostnames: tuple[str, ...] = ("127.0.0.1", "localhost")) -> RunCA:

@@ -6,21 +6,23 @@ by area in a <details> per area, open where a mandatory case failed.
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment
 
 from conformance.report.failures import areas, failure_cards
 from conformance.report.labels import case_title, labels_for
 from conformance.report.messages import render_message, render_value
 from conformance.report.pictures import area_bar, gxd_chains
 from conformance.report.scope import scope_texts, shown_parts, shown_verdict
+from conformance.report.templates_env import report_environment
 from conformance.results import RunResult
 
-_ENV = Environment(
-    loader=PackageLoader("conformance.report", "templates"),
-    autoescape=select_autoescape(default=True, default_for_string=True),
-)
+
+@cache
+def _env() -> Environment:
+    return report_environment("conformance.report")
 
 
 def render_html(result: RunResult, lang: str = "en") -> str:
@@ -40,7 +42,7 @@ def render_html(result: RunResult, lang: str = "en") -> str:
     grouped = areas(report["cases"])
     for area in grouped:
         area["bar"] = area_bar(area["counts"])
-    return _ENV.get_template("report.html.j2").render(r=report, L=labels, lang=lang, shown=shown_verdict(result),
+    return _env().get_template("report.html.j2").render(r=report, L=labels, lang=lang, shown=shown_verdict(result),
                                                       scope=scope_texts(result, labels),
                                                       cards=failure_cards(result, lang), areas=grouped,
                                                       chains=chains, msg=lambda text: render_message(text or "", lang))

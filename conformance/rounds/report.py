@@ -5,19 +5,23 @@ from __future__ import annotations
 
 import csv
 import json
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment
 
 from conformance.report.summary_md import inert
+from conformance.report.templates_env import report_environment
 from conformance.rounds.labels import round_labels
 from conformance.rounds.model import RoundResult
 
-_ENV = Environment(
-    loader=PackageLoader("conformance.rounds", "templates"),
-    autoescape=select_autoescape(default=True, default_for_string=True),
-)
+
+@cache
+def _env() -> Environment:
+    return report_environment("conformance.rounds")
+
+
 _CELL = {"passed": "pass", "failed": "FAIL", "error": "ERROR", "skipped": "skip", "blocked": "blocked"}
 # A matrix cell counts its area's cases in three groups; the worst group that holds a case colours the cell.
 _GROUPS = (("failed", ("failed", "error")), ("skipped", ("skipped", "blocked")), ("passed", ("passed",)))
@@ -79,7 +83,7 @@ def write_round_reports(result: RoundResult, round_dir: Path, lang: str | None =
     with (round_dir / "round.csv").open("w", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerows([[_csv_safe(cell) for cell in row] for row in _matrix_rows(result)])
     (round_dir / "round.html").write_text(
-        _ENV.get_template("round.html.j2").render(r=data, cell=_CELL, t=round_labels(lang), lang=lang,
+        _env().get_template("round.html.j2").render(r=data, cell=_CELL, t=round_labels(lang), lang=lang,
                                                   m=matrix(result), shown=shown_verdicts(result)),
         encoding="utf-8")
     (round_dir / "summary.md").write_text(round_summary_markdown(result, lang), encoding="utf-8")
